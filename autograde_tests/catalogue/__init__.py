@@ -1,0 +1,1 @@
+"""Catalogues of correct and buggy student solutions (mutation tests of the graders)."""

@@ -1,0 +1,104 @@
+"""Round trip through the real nbgrader commands and the SQLite gradebook: a full solution gets full
+marks, the untouched release gets zero, one wrong function loses exactly its points, and a warning
+printed by correct code costs nothing."""
+import nbformat
+import pytest
+
+from autograde_tests.conftest import ROOT
+from convcourse.admin import notebooks as nbt
+from convcourse.admin import pipeline
+
+pytestmark = pytest.mark.nbgrader
+AID = "01_convolution"
+
+WRONG_TOEPLITZ = '''\
+def toeplitz_1d(w, n):
+    """Transposed band: T @ x is a convolution, not the layer."""
+    w = np.asarray(w, dtype=float)
+    K = len(w) // 2
+    T = np.zeros((n, n))
+    for i in range(n):
+        for k in range(len(w)):
+            j = i + k - K
+            if 0 <= j < n:
+                T[j, i] = w[k]
+    return T
+'''
+
+NOISY_CORR2D = '''\
+import sys
+import warnings
+
+def corr2d(x, w, b=0.0):
+    """Correct, but warns and writes to stderr on every call."""
+    warnings.warn("this implementation is slow", UserWarning)
+    print("debug: corr2d called", file=sys.stderr)
+    x = np.asarray(x, dtype=float)
+    w = np.asarray(w, dtype=float)
+    K1, K2 = w.shape[0] // 2, w.shape[1] // 2
+    N, M = x.shape
+    xp = np.pad(x, ((K1, K1), (K2, K2)))
+    out = np.full((N, M), float(b))
+    for k1 in range(w.shape[0]):
+        for k2 in range(w.shape[1]):
+            out += w[k1, k2] * xp[k1:k1 + N, k2:k2 + M]
+    return out
+'''
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = pipeline.make_course(tmp_path_factory.mktemp("course") / "course", ROOT, [AID])
+    pipeline.nbgrader(["generate_assignment", AID, "--force"], cwd=course)
+    subs = [
+        pipeline.Submission("full", "solution"),
+        pipeline.Submission("blank", "release", blank=True),
+        pipeline.Submission("wrong-toeplitz", "one wrong function", replace={"toeplitz_1d": WRONG_TOEPLITZ}),
+        pipeline.Submission("noisy", "correct but warns", replace={"corr2d": NOISY_CORR2D}),
+    ]
+    for sub in subs:
+        pipeline.write_submission(course, ROOT, AID, sub)
+    proc = pipeline.nbgrader(["autograde", AID, "--force"], cwd=course, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    rows = {r["student"]: r for r in pipeline.grade_table(course, [AID])}
+    return course, rows
+
+
+def max_score():
+    nb = nbformat.read(ROOT / "source" / AID / f"{AID}.ipynb", as_version=4)
+    return sum(c.metadata.nbgrader.points for c in nb.cells if nbt.is_test(c))
+
+
+def test_full_solution_gets_full_marks(graded):
+    _, rows = graded
+    assert rows["full"]["score"] == max_score() == rows["full"]["max"], rows["full"]
+
+
+def test_untouched_release_gets_zero(graded):
+    _, rows = graded
+    assert rows["blank"]["score"] == 0, rows["blank"]
+
+
+def test_one_wrong_function_loses_only_its_points(graded):
+    _, rows = graded
+    row = rows["wrong-toeplitz"]
+    assert row["score"] == max_score() - 2, row
+    assert row["failed"] == ["toeplitz_1d_test 0/2"], row
+
+
+def test_warning_on_stderr_costs_nothing(graded):
+    course, rows = graded
+    assert rows["noisy"]["score"] == max_score(), rows["noisy"]
+    nb = nbformat.read(course / "autograded" / "noisy" / AID / f"{AID}.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if nbt.grade_id(c) == "corr2d_test")
+    shown = "".join(o.get("text", "") for o in cell.outputs)
+    assert "this implementation is slow" in shown, "the warning should be reported to the student"
+
+
+def test_feedback_and_export(graded):
+    course, _ = graded
+    pipeline.nbgrader(["generate_feedback", AID, "--force"], cwd=course)
+    assert (course / "feedback" / "full" / AID / f"{AID}.html").exists()
+    pipeline.nbgrader(["export"], cwd=course)
+    csv = (course / "grades.csv").read_text()
+    assert "wrong-toeplitz" in csv and "full" in csv

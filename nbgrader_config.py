@@ -1,0 +1,44 @@
+"""nbgrader settings for this course.
+
+The repository root is the nbgrader course directory: instructors edit
+``source/``, ``nbgrader generate_assignment`` writes ``release/``, and
+``course build`` writes ``solutions/`` (executed, without hidden tests or
+nbgrader markers).  Students' work goes to ``submitted/``, grades to the
+SQLite ``gradebook.db`` (all ignored by git).
+"""
+import os
+import pathlib
+
+c = get_config()  # noqa: F821  (injected by traitlets)
+
+# The folder holding this file: hidden tests (``autograde_tests``) are
+# imported from here by the grading kernel, which inherits this variable.
+COURSE_REPO = pathlib.Path(__file__).resolve().parent
+_paths = [str(COURSE_REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
+
+c.CourseDirectory.course_id = "convnets"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.solution_directory = "solutions"
+# Submissions may carry nothing but the notebook (extra files are ignored).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# Each cell may run this long while grading; a student's infinite loop costs
+# only the cell it is in.  Visible tests use small inputs and run in well
+# under a second.
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+
+# The checkers capture warnings raised by students' code, so correct code is
+# never zeroed by one; this is the backstop for warnings printed elsewhere
+# (for example by a library while importing).
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?i)warning"
+
+# Release notebooks open with a note on what is graded; solution stubs say
+# what to do.
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\nraise NotImplementedError()",
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"

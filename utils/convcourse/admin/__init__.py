@@ -1,0 +1,1 @@
+"""Instructor tooling: build release/solutions, run the demo, bundle, benchmark (``course --help``)."""
