@@ -16,19 +16,10 @@ and the hidden check (``hidden_<name>``) then run in-process.
 """
 from __future__ import annotations
 
-import dataclasses
-import functools
-import linecache
-
-import numpy as np
-import pytest
-
 from autograde_tests.catalogue import convolution as cat
+from autograde_tests.catalogue.runner import catalogue_tests
 from autograde_tests.hidden import convolution as hidden
 from convcourse.checks import convolution as checks
-from convcourse.checks.core import CheckError
-
-NAMES = cat.FUNCTIONS + cat.ANSWERS
 
 # The brief's minimum number of bugs per graded name.
 MIN_BUGS = {name: 7 for name in cat.FUNCTIONS} | {"conv_num_params": 3, "answer_filter_params": 3,
@@ -112,104 +103,4 @@ EXPECTED_MESSAGES = {
     ("answer_filter_params", "A: one channel's 3x3 kernel (9)"): ["not the right choice"],
 }
 
-
-# ------------------------------------------------------------------ running
-
-def _exec(name: str, source: str, ns: dict) -> None:
-    # Registered in linecache like a notebook cell, so messages can quote the offending line.
-    filename = f"<{name} cell {abs(hash(source)):x}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), ns)  # noqa: S102
-
-
-def namespace(name: str, source: str) -> dict:
-    """A notebook-like namespace: np, correct versions of the other functions, then the entry's cell."""
-    ns: dict = {"np": np, "__name__": "__main__"}
-    for other in cat.FUNCTIONS:
-        if other != name:
-            _exec(other, cat.CORRECT[other][0][1], ns)
-    _exec(name, source, ns)
-    return ns
-
-
-@dataclasses.dataclass
-class Outcome:
-    passed: bool
-    stage: str = ""                 # "visible" or "hidden": the check that failed
-    error: BaseException | None = None
-
-    @property
-    def message(self) -> str:
-        return str(self.error) if self.error is not None else ""
-
-
-@functools.lru_cache(maxsize=None)
-def run_entry(name: str, kind: str, index: int) -> Outcome:
-    """Run the visible then the hidden check of one catalogue entry (cached: the summary reuses it)."""
-    label, source = (cat.CORRECT if kind == "correct" else cat.BUGS)[name][index]
-    ns = namespace(name, source)
-    answer = ns[name]
-    for stage, check in (("visible", getattr(checks, f"check_{name}")), ("hidden", getattr(hidden, f"hidden_{name}"))):
-        try:
-            check(answer)
-        except NotImplementedError:
-            raise
-        except Exception as e:  # noqa: BLE001  (any failure of the check is a kill)
-            return Outcome(False, stage, e)
-    return Outcome(True)
-
-
-def _ids(table):
-    return [pytest.param(name, i, id=f"{name}:{label}") for name in NAMES for i, (label, _) in enumerate(table[name])]
-
-
-# -------------------------------------------------------------------- tests
-
-def test_catalogue_has_enough_entries():
-    for name in NAMES:
-        assert len(cat.BUGS[name]) >= MIN_BUGS[name], f"{name}: only {len(cat.BUGS[name])} bugs"
-        assert len(cat.CORRECT[name]) >= (2 if name in cat.ANSWERS else 3), name
-        labels = [label for label, _ in cat.BUGS[name] + cat.CORRECT[name]]
-        assert len(labels) == len(set(labels)), f"{name}: duplicate labels"
-    for name, label in EXPECTED_MESSAGES:
-        assert label in [lab for lab, _ in cat.BUGS[name]], f"EXPECTED_MESSAGES names an unknown bug {name}: {label}"
-
-
-@pytest.mark.parametrize("name, index", _ids(cat.CORRECT))
-def test_correct_alternative_passes(name, index):
-    outcome = run_entry(name, "correct", index)
-    assert outcome.passed, f"{cat.CORRECT[name][index][0]!r} was rejected by the {outcome.stage} check:\n{outcome.message}"
-
-
-@pytest.mark.parametrize("name, index", _ids(cat.BUGS))
-def test_bug_is_killed(name, index):
-    label = cat.BUGS[name][index][0]
-    outcome = run_entry(name, "bug", index)
-    assert not outcome.passed, f"bug {label!r} of {name} passed the visible and the hidden checks"
-    assert isinstance(outcome.error, CheckError), (
-        f"bug {label!r} was stopped by a crash of the checker, not by a check: {outcome.error!r}")
-    assert outcome.message.strip(), f"bug {label!r}: empty message"
-    for word in EXPECTED_MESSAGES.get((name, label), []):
-        assert word.lower() in outcome.message.lower(), (
-            f"bug {label!r}: the {outcome.stage} check's message does not mention {word!r}:\n{outcome.message}")
-
-
-def test_kill_rate_summary(capsys):
-    rows = []
-    for name in NAMES:
-        bugs = [run_entry(name, "bug", i) for i in range(len(cat.BUGS[name]))]
-        correct = [run_entry(name, "correct", i) for i in range(len(cat.CORRECT[name]))]
-        rows.append((name, len(correct), sum(o.passed for o in correct), len(bugs),
-                     sum(not o.passed for o in bugs), sum(o.stage == "visible" for o in bugs)))
-    totals = ("overall",) + tuple(sum(r[i] for r in rows) for i in range(1, 6))
-    lines = [f"{'function':<22}{'correct':>8}{'pass':>6}{'bugs':>6}{'killed':>8}{'by visible':>12}{'rate':>7}"]
-    for name, nc, pc, nb, kb, vb in rows + [totals]:
-        lines.append(f"{name:<22}{nc:>8}{pc:>6}{nb:>6}{kb:>8}{vb:>12}{kb / nb:>7.0%}")
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
-    survivors = [f"{name}: {cat.BUGS[name][i][0]}" for name in NAMES for i in range(len(cat.BUGS[name]))
-                 if run_entry(name, "bug", i).passed]
-    rejected = [f"{name}: {cat.CORRECT[name][i][0]}" for name in NAMES for i in range(len(cat.CORRECT[name]))
-                if not run_entry(name, "correct", i).passed]
-    assert not survivors, "bugs not caught:\n  " + "\n  ".join(survivors)
-    assert not rejected, "correct alternatives rejected:\n  " + "\n  ".join(rejected)
+globals().update(catalogue_tests(cat, checks, hidden, MIN_BUGS, EXPECTED_MESSAGES))

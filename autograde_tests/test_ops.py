@@ -43,6 +43,16 @@ FEW = settings(max_examples=20, deadline=None, database=None,
 HAS_CUDA = torch.cuda.is_available()
 needs_cuda = pytest.mark.skipif(not HAS_CUDA, reason="needs a CUDA device (torch.cuda.is_available() is False)")
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """The arrays here are tiny: one intra-op thread avoids OpenMP spin-waiting when the
+    machine is busy (restored afterwards, so other test modules are unaffected)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 seeds = st.integers(0, 2**32 - 1)
 odd = st.sampled_from([1, 3, 5, 7])
 small_odd = st.sampled_from([1, 3, 5])
@@ -321,7 +331,7 @@ def test_lrn_by_hand_corrected_bounds():
     # the text's bound max(C, c+l) would sum every channel up to C for c=0: 1/15, not 1/6
     assert not np.isclose(out[0, 0, 0], 1 / 15)
     close(ops.lrn_via_torch(x, alpha=1, beta=1, gamma=1, l=1), out)
-    # beta = 0.5, l = 0: x / sqrt(gamma + alpha x^2) = 3 / sqrt(2 + 9*7/... ) check one value
+    # l = 0, beta = 0.5: x / sqrt(gamma + alpha x^2) = 3 / sqrt(2 + (7/9) * 9) = 3 / 3 = 1
     close(ops.lrn(np.full((1, 1, 1), 3.0), alpha=7 / 9, beta=0.5, gamma=2, l=0), [[[1.0]]])
 
 

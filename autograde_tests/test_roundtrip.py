@@ -1,29 +1,17 @@
-"""Round trip through the real nbgrader commands and the SQLite gradebook: a full solution gets full
-marks, the untouched release gets zero, one wrong function loses exactly its points, and a warning
-printed by correct code costs nothing."""
+"""Round trip through the real nbgrader commands and the SQLite gradebook, for every notebook: a full
+solution gets full marks, the untouched release gets zero, one wrong function loses exactly its points;
+and (01) a warning printed by correct code costs nothing, feedback and export work."""
+import importlib
+
 import nbformat
 import pytest
 
-from autograde_tests.conftest import ROOT
+from autograde_tests.conftest import ROOT, assignments
 from convcourse.admin import notebooks as nbt
 from convcourse.admin import pipeline
 
 pytestmark = pytest.mark.nbgrader
 AID = "01_convolution"
-
-WRONG_TOEPLITZ = '''\
-def toeplitz_1d(w, n):
-    """Transposed band: T @ x is a convolution, not the layer."""
-    w = np.asarray(w, dtype=float)
-    K = len(w) // 2
-    T = np.zeros((n, n))
-    for i in range(n):
-        for k in range(len(w)):
-            j = i + k - K
-            if 0 <= j < n:
-                T[j, i] = w[k]
-    return T
-'''
 
 NOISY_CORR2D = '''\
 import sys
@@ -46,6 +34,35 @@ def corr2d(x, w, b=0.0):
 '''
 
 
+def roundtrip_bug(aid):
+    return importlib.import_module(f"autograde_tests.catalogue.{aid.split('_', 1)[1]}").ROUNDTRIP_BUG
+
+
+def points(aid):
+    nb = nbformat.read(ROOT / "source" / aid / f"{aid}.ipynb", as_version=4)
+    return {nbt.grade_id(c): c.metadata.nbgrader.points for c in nb.cells if nbt.is_test(c)}
+
+
+@pytest.mark.parametrize("aid", [a for a in assignments() if a != AID])
+def test_roundtrip(aid, tmp_path):
+    """Full, blank and one-bug submissions of one notebook through nbgrader autograde."""
+    bug = roundtrip_bug(aid)
+    course = pipeline.make_course(tmp_path / "course", ROOT, [aid])
+    pipeline.nbgrader(["generate_assignment", aid, "--force"], cwd=course)
+    for sub in [pipeline.Submission("full", "solution"), pipeline.Submission("blank", "release", blank=True),
+                pipeline.Submission("bug", "one bug", replace={bug["cell"]: bug["code"]})]:
+        pipeline.write_submission(course, ROOT, aid, sub)
+    proc = pipeline.nbgrader(["autograde", aid, "--force"], cwd=course, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    rows = {r["student"]: r for r in pipeline.grade_table(course, [aid])}
+    pts = points(aid)
+    assert rows["full"]["score"] == sum(pts.values()) == rows["full"]["max"], rows["full"]
+    assert rows["blank"]["score"] == 0, rows["blank"]
+    lost = sum(pts[g] for g in bug["lost"])
+    assert rows["bug"]["score"] == sum(pts.values()) - lost, rows["bug"]
+    assert sorted(f.split()[0] for f in rows["bug"]["failed"]) == sorted(bug["lost"]), rows["bug"]
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course = pipeline.make_course(tmp_path_factory.mktemp("course") / "course", ROOT, [AID])
@@ -53,7 +70,8 @@ def graded(tmp_path_factory):
     subs = [
         pipeline.Submission("full", "solution"),
         pipeline.Submission("blank", "release", blank=True),
-        pipeline.Submission("wrong-toeplitz", "one wrong function", replace={"toeplitz_1d": WRONG_TOEPLITZ}),
+        pipeline.Submission("wrong-toeplitz", "one wrong function",
+                            replace={"toeplitz_1d": roundtrip_bug(AID)["code"]}),
         pipeline.Submission("noisy", "correct but warns", replace={"corr2d": NOISY_CORR2D}),
     ]
     for sub in subs:

@@ -1665,3 +1665,12 @@ BUGS = {
 for _name, _src in _hardcoded_entries().items():
     BUGS[_name].append(("hard-codes the visible tests' answers", _src))
 del _name, _src
+
+
+# The bug the real nbgrader round trip submits: nothing else depends on toeplitz_1d, so it must cost
+# exactly its own test cell.
+ROUNDTRIP_BUG = {
+    "cell": "toeplitz_1d",
+    "code": dict(BUGS["toeplitz_1d"])["transposed (T[j, i] = w[k])"],
+    "lost": ["toeplitz_1d_test"],
+}

@@ -58,7 +58,7 @@ def _time_pair(f_ref: Callable[[], object], f_direct: Callable[[], object], devi
     return statistics.median(ref), statistics.median(direct)
 
 
-def bench_ops(device: torch.device | str | None = None, dtype: torch.dtype = torch.float32,
+def bench_ops(device: torch.device | str | None = "cpu", dtype: torch.dtype = torch.float32,
               batch: int = 8, c_in: int = 16, c_out: int = 32, size: int = 64, k: int = 3,
               repeats: int = 25, warmup: int = 3, min_sample_s: float = 0.002,
               seed: int = 0) -> list[Row]:
@@ -75,7 +75,8 @@ def bench_ops(device: torch.device | str | None = None, dtype: torch.dtype = tor
     is the wrapper's overhead.
 
     Args:
-        device: where to run; default :func:`convcourse.device.try_gpu`.
+        device: where to run; default the CPU (None: :func:`convcourse.device.try_gpu`,
+            the GPU when there is one).
         dtype: floating dtype of the tensors.
         batch, c_in, c_out, size, k: workload sizes (defaults: 8, 16, 32, 64, 3).
         repeats: samples per op (the median is reported).

@@ -264,8 +264,8 @@ def _per_image(x, w, bias, transpose=False, **kwargs):
     lead = x.shape[:-2]
     count = math.prod(lead)
     op = F.conv_transpose2d if transpose else F.conv2d
-    if count <= 1:
-        out = op(x.reshape(1, 1, n, m), w.reshape(1, 1, k1, k2), bias, **kwargs)
+    if count <= 1:     # one image (or none: an empty batch)
+        out = op(x.reshape(count, 1, n, m), w.reshape(1, 1, k1, k2), bias, **kwargs)
     else:
         out = op(x.reshape(1, count, n, m), w.reshape(1, 1, k1, k2).expand(count, 1, k1, k2),
                  None if bias is None else bias.expand(count), groups=count, **kwargs)
