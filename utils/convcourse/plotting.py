@@ -551,3 +551,61 @@ def timing_bar_chart(rows, title=None, log=False):
     if title:
         ax.set_title(title)
     return fig
+
+
+def show_kernel_spectra(kernels, titles=None, n=64, log=False, annotate=None, size=2.4, suptitle=None):
+    """Kernels (top row) above the magnitude of their DFT (bottom row), e.g. Figure 24.10.
+
+    Each kernel is zero-padded to ``n x n`` before the DFT so that its
+    frequency response is sampled finely; where the kernel sits in the
+    padded array changes only the phase, not the magnitude. Zero frequency
+    is at the centre (fftshift), axes in cycles/pixel (the Nyquist frequency
+    0.5 is at the edges). All spectra share one colour scale starting at 0.
+
+    Parameters
+    ----------
+    kernels : list of arrays ``(K1, K2)`` (or ``(K,)``, drawn as one row); sizes may differ.
+    titles : list of str, one per kernel (default: the kernel's shape).
+    n : int or ``(n1, n2)``, size of the DFT grid (raised to the kernel size if smaller).
+    log : draw ``log(1 + |DFT|)`` instead of ``|DFT|``.
+    annotate : write the kernel values in the cells (default: only for kernels up to 9 on a side).
+    size : side of each panel in inches.
+    suptitle : optional title above the grid.
+
+    Returns
+    -------
+    matplotlib.figure.Figure with ``2 * len(kernels)`` axes (row 0 kernels, row 1 spectra).
+    """
+    plt = _plt()
+    ks = []
+    for k in kernels:
+        a = _to_numpy(k)
+        ks.append(a[None, :] if a.ndim == 1 else a)
+    if not ks or any(a.ndim != 2 for a in ks):
+        raise ValueError("show_kernel_spectra expects a non-empty list of 1-D or 2-D kernels")
+    n1, n2 = (n, n) if np.ndim(n) == 0 else tuple(n)
+    mags = []
+    for a in ks:
+        s = (max(int(n1), a.shape[0]), max(int(n2), a.shape[1]))
+        mag = np.abs(np.fft.fftshift(np.fft.fft2(a, s)))
+        mags.append(np.log1p(mag) if log else mag)
+    top = max(float(m.max()) for m in mags) or 1.0
+    fig, axes = plt.subplots(2, len(ks), figsize=(size * len(ks), 2 * size + 0.4), layout="constrained",
+                             squeeze=False)
+    for j, (a, mag) in enumerate(zip(ks, mags)):
+        title = titles[j] if titles else f"{a.shape[0]}x{a.shape[1]}"
+        note = max(a.shape) <= 9 if annotate is None else annotate
+        show_kernel(a, ax=axes[0, j], annotate=note, title=title)
+        y0, y1 = _freq_extent(mag.shape[0])
+        x0, x1 = _freq_extent(mag.shape[1])
+        axes[1, j].imshow(mag, cmap="magma", vmin=0.0, vmax=top, interpolation="nearest",
+                          extent=(x0, x1, y1, y0))
+        axes[1, j].set_title("log(1 + |DFT|)" if log else "|DFT|", fontsize=9)
+        axes[1, j].set_xlabel("cycles/pixel", fontsize=7)
+        axes[1, j].tick_params(labelsize=6)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+__all__.append("show_kernel_spectra")
