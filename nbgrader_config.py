@@ -36,6 +36,27 @@ c.Execute.interrupt_on_timeout = True
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"(?i)warning"
 
+# Tampered notebooks: test cells a student deleted (or stripped of their
+# metadata) are put back and run; edited ones are restored from the gradebook.
+c.OverwriteCells.add_missing_cells = True
+
+# Huge outputs are cut (lines by nbgrader, characters and rich data by ours).
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, Execute, GetGrades, IgnorePattern, LimitOutput,
+    SaveAutoGrades)
+
+from convcourse.admin.nbgrader_ext import TruncateOutput  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       TruncateOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+
+# Feedback shows each test cell's score and output (the checker's message),
+# never the hidden tests' code.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+
 # Release notebooks open with a note on what is graded; solution stubs say
 # what to do.
 c.ClearSolutions.code_stub = {

@@ -216,3 +216,28 @@ def test_check_choice():
 def test_not_a_function():
     with pytest.raises(CheckError, match="should be a function"):
         check_function(3, [Case((X, W))], reference=ref, name="corr2d")
+
+
+def test_depends_isolates_the_students_other_functions():
+    """A wrong (or crashing) helper of the student's costs only the helper's own points."""
+    ns = {"np": np}
+    exec(  # noqa: S102  -- a notebook namespace: a broken corr2d and a layer built on it
+        "def corr2d(x, w, b=0.0):\n    raise ValueError('broken helper')\n"
+        "def layer(x, w, b=0.0):\n    return corr2d(x, w, b) * 1.0\n", ns)
+    with pytest.raises(CheckError, match="broken helper"):
+        check_function(ns["layer"], [Case((X, W))], reference=ref, name="layer", numpy_only=True)
+    assert check_function(ns["layer"], [Case((X, W))], reference=ref, name="layer", numpy_only=True,
+                          depends={"corr2d": ops.corr2d}) == 1
+    assert ns["corr2d"].__name__ == "corr2d", "the student's function is put back after the check"
+    with pytest.raises(ValueError, match="broken helper"):
+        ns["corr2d"](X, W)
+
+
+def test_depends_does_not_hide_forbidden_calls_of_the_function_itself():
+    ns = {"np": np}
+    exec("def corr2d(x, w, b=0.0):\n    return x\n"  # noqa: S102
+         "def layer(x, w, b=0.0):\n    from scipy.signal import correlate2d\n"
+         "    return corr2d(x, w) * 0 + correlate2d(x, w, mode='same')\n", ns)
+    with pytest.raises(ForbiddenCall, match="scipy"):
+        check_function(ns["layer"], [Case((X, W))], reference=ref, name="layer", numpy_only=True,
+                       depends={"corr2d": ops.corr2d})

@@ -57,3 +57,15 @@ def test_course_files_do_not_reach_outside_the_repository():
         [ROOT / "Makefile", ROOT / ".ci" / "run", ROOT / "nbgrader_config.py"]
     for path in files:
         assert "../" not in path.read_text(), f"{path.relative_to(ROOT)} refers to a path outside the repository"
+
+
+def test_nbgrader_config_loads_cleanly():
+    """nbgrader only logs a broken config file and grades on with defaults: load it here and fail loudly."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
+    assert cfg.CourseDirectory.solution_directory == "solutions"
+    assert cfg.Execute.timeout == 30
+    assert cfg.OverwriteCells.add_missing_cells is True
+    assert "ClearHiddenTests" in [p.__name__ for p in cfg.GenerateFeedback.preprocessors]
+    assert "TruncateOutput" in [p.__name__ for p in cfg.Autograde.autograde_preprocessors]

@@ -65,6 +65,9 @@ def nbgrader(args: list[str], cwd: pathlib.Path, check: bool = True, env: dict |
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=full_env)
     if not quiet:
         sys.stdout.write(proc.stdout)
+    if "Exception while loading config file" in proc.stdout + proc.stderr:
+        # nbgrader logs a broken config and carries on with defaults: never grade like that
+        raise RuntimeError(f"nbgrader could not load its configuration:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
     if check and proc.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -121,35 +124,53 @@ class Submission:
     blank: bool = False
 
 
+def _catalogue(root: pathlib.Path, aid: str):
+    import importlib
+
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module(f"autograde_tests.catalogue.{aid.split('_', 1)[1]}")
+    except ImportError:
+        return None
+    finally:
+        sys.path.pop(0)
+
+
 def demo_submissions(root: pathlib.Path, aid: str) -> list[Submission]:
-    """Sample submissions for the demo: full, untouched, and a few realistic bugs from the catalogue."""
+    """Sample submissions: full, untouched, and realistic bugs from the test catalogue.
+
+    The bugs are those named in :data:`DEMO_BUGS` for the assignment, else the
+    catalogue's round-trip bug and the first bug of its first graded function.
+    """
     subs = [Submission("demo-full", "complete, correct solution"),
             Submission("demo-blank", "the release notebook, untouched", blank=True)]
-    picks = DEMO_BUGS.get(aid, [])
-    if picks:
-        sys.path.insert(0, str(root))
-        try:
-            import importlib
-            cat = importlib.import_module(f"autograde_tests.catalogue.{aid.split('_', 1)[1]}")
-        except ImportError:
-            cat = None
-        finally:
-            sys.path.pop(0)
-        for student, fn, label in picks:
-            for name, code in (getattr(cat, "BUGS", {}) or {}).get(fn, []):
-                if name == label:
-                    subs.append(Submission(student, f"{fn}: {label}", replace={fn: code}))
-                    break
+    cat = _catalogue(root, aid)
+    if cat is None:
+        return subs
+    bugs = getattr(cat, "BUGS", {})
+    picks = DEMO_BUGS.get(aid)
+    if picks is None:
+        picks = []
+        rt = getattr(cat, "ROUNDTRIP_BUG", None)
+        if rt:
+            subs.append(Submission("demo-bug-1", f"{rt['cell']}: the round-trip bug", replace={rt["cell"]: rt["code"]}))
+        first = next(iter(getattr(cat, "FUNCTIONS", [])), None)
+        if first and bugs.get(first):
+            picks = [("demo-bug-2", first, bugs[first][0][0])]
+    for student, fn, label in picks:
+        code = dict(bugs.get(fn, [])).get(label)
+        if code is not None:
+            subs.append(Submission(student, f"{fn}: {label}", replace={fn: code}))
     return subs
 
 
 DEMO_BUGS = {
     "01_convolution": [
         ("demo-flipped", "corr2d", "kernel flipped (convolution)"),
-        ("demo-valid", "corr2d", "valid padding"),
-        ("demo-torch-layout", "conv_layer", "torch layout (C_out, C_in)"),
-        ("demo-scipy", "corr2d", "calls scipy.signal.correlate2d"),
-        ("demo-pixel-loops", "conv_layer_fast", "per-pixel loops"),
+        ("demo-valid", "corr2d", "valid padding (no padding)"),
+        ("demo-torch-layout", "conv_layer", "torch layout: w[co, ci]"),
+        ("demo-scipy", "corr2d", "uses scipy.signal.correlate2d"),
+        ("demo-pixel-loops", "conv_layer_fast", "per-pixel loops (not vectorised)"),
     ],
 }
 

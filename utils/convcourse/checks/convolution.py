@@ -293,6 +293,12 @@ def cases_conv_layer(seed: int = 0, shapes=((3, 4, 5, 6, 3, 3), (2, 2, 6, 4, 3, 
 
 # ------------------------------------------------------------------ checks
 
+# While a function is checked, the student's other graded functions it may call are bound to the
+# references, so one mistake (or exception) costs only the function that contains it.
+_LAYER_DEPENDS = {"corr2d": ops.corr2d, "conv_multi_in": ops.conv_multi_in, "conv_multi_out": ops.conv_multi_out,
+                  "conv_layer": ops.conv_layer}
+
+
 def check_corr2d(corr2d, cases=None) -> int:
     """Visible tests of ``corr2d`` (eq. 24.2)."""
     return check_function(corr2d, cases or cases_corr2d(), reference=ops.corr2d, name="corr2d",
@@ -302,40 +308,43 @@ def check_corr2d(corr2d, cases=None) -> int:
 def check_convolve2d(convolve2d, cases=None) -> int:
     """Visible tests of ``convolve2d`` (true convolution, flipped kernel)."""
     return check_function(convolve2d, cases or cases_corr2d(1), reference=ops.convolve2d, name="convolve2d",
-                          mistakes=MISTAKES["convolve2d"], numpy_only=True, shape_formula=SAME)
+                          mistakes=MISTAKES["convolve2d"], numpy_only=True, shape_formula=SAME,
+                          depends={"corr2d": ops.corr2d})
 
 
 def check_corr1d(corr1d, cases=None) -> int:
     """Visible tests of ``corr1d``."""
     return check_function(corr1d, cases or cases_corr1d(), reference=ops.corr1d, name="corr1d",
-                          mistakes=MISTAKES["corr1d"], numpy_only=True, shape_formula="same length N as x")
+                          mistakes=MISTAKES["corr1d"], numpy_only=True,
+                          shape_formula="same length N as x", depends={"toeplitz_1d": ops.toeplitz_1d})
 
 
 def check_toeplitz_1d(toeplitz_1d, cases=None) -> int:
     """Visible tests of ``toeplitz_1d``: T @ x equals the 1-D correlation (Figure 24.4)."""
     return check_function(toeplitz_1d, cases or cases_toeplitz(), reference=ops.toeplitz_1d, name="toeplitz_1d",
-                          mistakes=MISTAKES["toeplitz_1d"], numpy_only=True, shape_formula="(n, n)")
+                          mistakes=MISTAKES["toeplitz_1d"], numpy_only=True,
+                          shape_formula="(n, n)", depends={"corr1d": ops.corr1d})
 
 
 def check_conv_multi_in(conv_multi_in, cases=None) -> int:
     """Visible tests of ``conv_multi_in`` (several input channels, one output)."""
     return check_function(conv_multi_in, cases or cases_multi_in(), reference=ops.conv_multi_in,
                           name="conv_multi_in", mistakes=MISTAKES["conv_multi_in"], numpy_only=True,
-                          shape_formula="(N, M): channels are summed")
+                          shape_formula="(N, M): channels are summed", depends={"corr2d": ops.corr2d})
 
 
 def check_conv_multi_out(conv_multi_out, cases=None) -> int:
     """Visible tests of ``conv_multi_out`` (eq. 24.3)."""
     return check_function(conv_multi_out, cases or cases_multi_out(), reference=ops.conv_multi_out,
                           name="conv_multi_out", mistakes=MISTAKES["conv_multi_out"], numpy_only=True,
-                          shape_formula="(C, N, M): one map per filter")
+                          shape_formula="(C, N, M): one map per filter", depends={"corr2d": ops.corr2d})
 
 
 def check_conv_layer(conv_layer, cases=None) -> int:
     """Visible tests of ``conv_layer`` (eq. 24.4, book layout w[c_in, c_out])."""
     return check_function(conv_layer, cases or cases_conv_layer(), reference=ops.conv_layer, name="conv_layer",
                           mistakes=MISTAKES["conv_layer"], numpy_only=True,
-                          shape_formula="(C_out, N, M) with C_out = w.shape[1]")
+                          shape_formula="(C_out, N, M) with C_out = w.shape[1]", depends=_LAYER_DEPENDS)
 
 
 FAST_CALL_BUDGET = 20_000
@@ -353,7 +362,8 @@ def check_conv_layer_fast(conv_layer_fast, cases=None) -> int:
     """Visible tests of ``conv_layer_fast``: conv_layer's answers, without Python loops over pixels."""
     return check_function(conv_layer_fast, cases or cases_conv_layer_fast(), reference=ops.conv_layer,
                           name="conv_layer_fast", mistakes=MISTAKES["conv_layer"], numpy_only=True,
-                          shape_formula="(C_out, N, M) with C_out = w.shape[1]", max_calls=FAST_CALL_BUDGET)
+                          shape_formula="(C_out, N, M) with C_out = w.shape[1]",
+                          max_calls=FAST_CALL_BUDGET, depends=_LAYER_DEPENDS)
 
 
 _NUM_PARAMS_MISTAKES = [

@@ -170,6 +170,16 @@ _NP_FORBIDDEN_CODES = {code: label for code, label in ((_code(np.convolve), "np.
 _NP_FORBIDDEN_C = {"correlate", "correlate2", "convolve"}
 
 
+def _make_trusted(reference: Callable) -> Callable:
+    def trusted(*args, **kwargs):
+        return reference(*args, **kwargs)
+    trusted.__name__ = getattr(reference, "__name__", "reference")
+    return trusted
+
+
+_TRUSTED_CODE = _make_trusted(len).__code__
+
+
 class _BudgetExceeded(BaseException):
     """Raised inside the student's call when it makes too many calls."""
 
@@ -182,8 +192,16 @@ class _Tracer:
         self.extra = extra_forbidden or {}
         self.calls = 0
         self.max_calls = max_calls
+        self.trusted: list = []   # frames of course references standing in for the student's other functions
 
     def __call__(self, frame, event, arg):  # noqa: ANN001
+        if self.trusted:
+            if event == "return" and frame is self.trusted[-1]:
+                self.trusted.pop()
+            return
+        if event == "call" and frame.f_code is _TRUSTED_CODE:
+            self.trusted.append(frame)
+            return
         self.calls += 1
         if self.max_calls is not None and self.calls > self.max_calls:
             self.max_calls = None
@@ -225,7 +243,8 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def call_guarded(fn: Callable, args: Sequence = (), kwargs: dict | None = None, *, name: str = "",
-                 numpy_only: bool = False, label: str = "", max_calls: int | None = None) -> Any:
+                 numpy_only: bool = False, label: str = "", max_calls: int | None = None,
+                 depends: dict | None = None) -> Any:
     """Call ``fn(*args, **kwargs)`` the way every check does.
 
     Arguments are deep-copied first and compared afterwards (an input
@@ -235,7 +254,11 @@ def call_guarded(fn: Callable, args: Sequence = (), kwargs: dict | None = None, 
     call runs under a profiler and any call into torch, scipy, the reference
     ops or ``np.convolve`` / ``np.correlate`` is refused.  ``max_calls``
     bounds the number of Python and C function calls the solution may make
-    (a machine-independent test that it is vectorised).
+    (a machine-independent test that it is vectorised).  ``depends`` maps
+    names of the student's other graded functions to course references: while
+    ``fn`` runs, those names in its module namespace are bound to the
+    references, so a mistake in one function (or an exception in it) costs only
+    that function's points, never those of the functions built on it.
     """
     kwargs = dict(kwargs or {})
     name = name or getattr(fn, "__name__", "function")
@@ -248,6 +271,13 @@ def call_guarded(fn: Callable, args: Sequence = (), kwargs: dict | None = None, 
     tracer = _Tracer(max_calls=max_calls) if (numpy_only or max_calls is not None) else None
     over_budget = False
     previous = _getprofile()
+    namespace = getattr(fn, "__globals__", None)
+    swapped = {}
+    if depends and _isinstance(namespace, dict):
+        for dep, reference in depends.items():
+            if dep in namespace:
+                swapped[dep] = namespace[dep]
+                namespace[dep] = _make_trusted(reference)
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err):
         warnings.simplefilter("always")
         try:
@@ -258,6 +288,8 @@ def call_guarded(fn: Callable, args: Sequence = (), kwargs: dict | None = None, 
             finally:
                 tampered = tracer is not None and _getprofile() is not tracer
                 _setprofile(previous)
+                for dep, original in swapped.items():
+                    namespace[dep] = original
         except _BudgetExceeded:
             over_budget = True
             out = None
@@ -349,7 +381,7 @@ def compare_arrays(got: Any, expected: np.ndarray, *, name: str, label: str = ""
         msg = f"{name}{where} returned shape {tuple(got.shape)}; expected {tuple(expected.shape)}"
         if shape_formula:
             msg += f" ({shape_formula})"
-        if got.ndim == expected.ndim and sorted(got.shape) == sorted(expected.shape) and got.shape == expected.shape[::-1]:
+        if got.ndim == expected.ndim and got.shape == expected.shape[::-1]:
             msg += ". The axes look swapped (rows are n, columns are m)"
         return msg + "."
     if got.dtype.kind == "f" and expected.dtype.kind == "f":
@@ -404,7 +436,8 @@ def diagnose(got: Any, mistakes: Sequence[Mistake], args: Sequence, kwargs: dict
 def check_function(fn: Callable, cases: Sequence[Case], *, reference: Callable | None = None,
                    name: str | None = None, mistakes: Sequence[Mistake] = (), numpy_only: bool = False,
                    shape_formula: str = "", rtol: float | None = None, atol: float | None = None,
-                   floating: bool = True, quiet: bool = False, max_calls: int | None = None) -> int:
+                   floating: bool = True, quiet: bool = False, max_calls: int | None = None,
+                   depends: dict | None = None) -> int:
     """Check ``fn`` on every case against ``reference`` (or each case's ``expected``).
 
     Raises :class:`CheckError` at the first case that fails, with what is
@@ -417,7 +450,7 @@ def check_function(fn: Callable, cases: Sequence[Case], *, reference: Callable |
     for case in cases:
         expected = case.expected if case.expected is not None else _reference64(reference, case)
         got = call_guarded(fn, case.args, case.kwargs, name=name, numpy_only=numpy_only, label=case.label,
-                           max_calls=max_calls)
+                           max_calls=max_calls, depends=depends)
         if _isinstance(expected, (int, float, str, bool)) and not _isinstance(expected, _ndarray):
             problem = _compare_scalar(got, expected, name=name, label=case.label)
         else:
