@@ -37,7 +37,7 @@ def test_bundle_has_no_solution_code_or_hidden_tests(bundle):
     for name in z.namelist():
         text = z.read(name).decode("utf-8", errors="replace")
         assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text, name
-        assert "autograde_tests" not in text, f"{name} mentions the hidden tests"
+        assert "def hidden_" not in text, f"{name} holds hidden-test code"
         if name.endswith(".ipynb"):
             text = "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
         leaked = secret & nbt.code_windows(text)

@@ -241,3 +241,12 @@ def test_depends_does_not_hide_forbidden_calls_of_the_function_itself():
     with pytest.raises(ForbiddenCall, match="scipy"):
         check_function(ns["layer"], [Case((X, W))], reference=ref, name="layer", numpy_only=True,
                        depends={"corr2d": ops.corr2d})
+
+
+def test_calling_a_checkers_reference_is_refused():
+    from convcourse.checks import convolution as cc
+
+    def borrow(x, w, b=0.0):
+        return cc._valid(np.pad(np.asarray(x, float), 1), w) + b
+    with pytest.raises(ForbiddenCall, match="checkers"):
+        check(borrow, numpy_only=True)

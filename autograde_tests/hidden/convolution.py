@@ -10,6 +10,8 @@ from convcourse.checks import convolution as c
 from convcourse.checks.convolution import _rng_cases_corr2d
 from convcourse.checks.core import Case, check_choice
 
+from . import seal
+
 SEED = 24_2_1
 
 
@@ -97,3 +99,6 @@ def hidden_answer_filter_params(answer):
 def hidden_answer_num_filters(answer):
     # 96 output channels need 96 filters.
     check_choice(answer, name="answer_num_filters", correct="C")
+
+
+seal(globals())

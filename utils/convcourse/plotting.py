@@ -609,3 +609,307 @@ def show_kernel_spectra(kernels, titles=None, n=64, log=False, annotate=None, si
 
 
 __all__.append("show_kernel_spectra")
+
+
+# --------------------------------------------------------------------------
+# appended for 02_stride: images above their spectra (Figure 24.8)
+# --------------------------------------------------------------------------
+
+def show_images_and_dfts(images, titles=None, spectra=None, same_extent=True, signed=None, robust=True,
+                         band=None, cmap=None, size=2.6, suptitle=None):
+    """Images in a top row, ``log(1 + |DFT|)`` of each below it (Figure 24.8 of §24.2.2).
+
+    Parameters
+    ----------
+    images : list of real arrays ``(N_i, M_i)``; sizes may differ (e.g. the
+        outputs of one filter at strides 1, 2, 4).
+    titles : list of str, one per image, optional (the shape is added below).
+    spectra : optional list of ``|DFT|`` arrays, one per image, centred
+        (fftshift), as a student's ``dft_magnitude`` returns them; ``None``
+        entries (or ``spectra=None``) are computed with numpy.
+    same_extent : draw every image over the first image's extent, so that a
+        subsampled image shows bigger pixels instead of a smaller picture.
+    signed : colour scale symmetric around 0 (filter responses). Default:
+        for images with negative values.
+    robust : with ``signed``, clip the colour scale at the 99.5th percentile
+        of ``|image|`` so that a few strong responses do not wash out the rest.
+    band : optional list (one entry per image, ``None`` for none) of
+        ``(f_n, f_m)`` in cycles/sample: a dashed rectangle ``|f| <= f`` drawn
+        on that spectrum (e.g. the frequencies a stride keeps,
+        ``(1/(2 s_n), 1/(2 s_m))``).
+    cmap : colormap of the images (default ``RdBu_r`` for signed images,
+        gray otherwise); ``"gray"`` shows signed responses as in the book.
+    size : side of each panel in inches.
+    suptitle : optional title above the grid.
+
+    Returns
+    -------
+    matplotlib.figure.Figure with ``2 * len(images)`` axes (row 0 images,
+    row 1 spectra); spectrum axes are in cycles per sample of their own
+    image (Nyquist = 0.5).
+    """
+    plt = _plt()
+    imgs = [_to_numpy(a) for a in _image_list(images)]
+    count = len(imgs)
+    if count == 0:
+        raise ValueError("no images to show")
+    for a in imgs:
+        if a.ndim != 2 or np.iscomplexobj(a):
+            raise ValueError(f"show_images_and_dfts expects real (N, M) images, got shape {a.shape}")
+    if titles is not None and len(titles) != count:
+        raise ValueError(f"{len(titles)} titles for {count} images")
+    spectra = list(spectra) if spectra is not None else [None] * count
+    band = list(band) if band is not None else [None] * count
+    if len(spectra) != count or len(band) != count:
+        raise ValueError("spectra and band need one entry per image")
+    fig, axes = plt.subplots(2, count, figsize=(size * count, 2 * size + 0.4 + (0.3 if suptitle else 0)),
+                             squeeze=False, layout="constrained")
+    n0, m0 = imgs[0].shape
+    for i, a in enumerate(imgs):
+        ax = axes[0, i]
+        use_signed = bool(np.nanmin(a) < 0) if signed is None else bool(signed)
+        kw = {"interpolation": "nearest"}
+        if use_signed:
+            v = float(np.percentile(np.abs(a), 99.5)) if robust and a.size else 0.0
+            v = v or (float(np.max(np.abs(a))) if a.size else 0.0) or 1.0
+            kw.update(cmap=cmap or DIVERGING, vmin=-v, vmax=v)
+        else:
+            kw["cmap"] = cmap or "gray"
+        if same_extent:
+            kw["extent"] = (-0.5, m0 - 0.5, n0 - 0.5, -0.5)
+        ax.imshow(a, **kw)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title((str(titles[i]) + "\n" if titles is not None else "") + f"{a.shape[0]}x{a.shape[1]}",
+                     fontsize=9)
+        mag = _to_numpy(spectra[i]) if spectra[i] is not None else np.abs(np.fft.fftshift(np.fft.fft2(a)))
+        if mag.shape != a.shape:
+            raise ValueError(f"spectrum {i} has shape {mag.shape}; its image has shape {a.shape}")
+        ax = axes[1, i]
+        y0, y1 = _freq_extent(a.shape[0])
+        x0, x1 = _freq_extent(a.shape[1])
+        ax.imshow(np.log1p(np.abs(mag)), cmap="magma", interpolation="nearest", extent=(x0, x1, y1, y0))
+        if band[i] is not None:
+            fn, fm = band[i]
+            ax.add_patch(plt.Rectangle((-fm, -fn), 2 * fm, 2 * fn, fill=False, ls="--", lw=1.2, ec="cyan"))
+        ax.set_xlabel("cycles/sample (m)", fontsize=7)
+        if i == 0:
+            ax.set_ylabel("log(1+|DFT|)\ncycles/sample (n)", fontsize=7)
+        ax.tick_params(labelsize=6)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+__all__.append("show_images_and_dfts")
+
+
+# ------------------------------------------------------------ classifier outputs (added for 07_simple_cnn)
+
+def _bar_probabilities(ax, p, labels, title):
+    """One bar chart of a probability vector on ``ax`` (y axis 0..1, largest bar highlighted)."""
+    p = _to_numpy(p).ravel()
+    k = p.size
+    labels = [str(i) for i in range(k)] if labels is None else [str(s) for s in labels]
+    if len(labels) != k:
+        raise ValueError(f"{len(labels)} labels for {k} probabilities")
+    colours = ["#9ecae1"] * k
+    if k and np.all(np.isfinite(p)):
+        colours[int(np.argmax(p))] = "#3182bd"
+    pos = np.arange(k)
+    ax.bar(pos, np.nan_to_num(p), color=colours, edgecolor="0.3", linewidth=0.5)
+    ax.set_xticks(pos, labels, fontsize=8, rotation=0 if max((len(s) for s in labels), default=0) <= 6 else 30)
+    ax.set_ylim(0, 1.08)
+    ax.set_yticks([0, 0.5, 1])
+    ax.tick_params(labelsize=8)
+    for x, v in zip(pos, p):
+        ax.text(x, min(float(np.nan_to_num(v)), 1.0) + 0.02, f"{v:.2f}", ha="center", va="bottom", fontsize=7)
+    if title:
+        ax.set_title(str(title), fontsize=10)
+
+
+def show_probabilities(probs, titles=None, labels=None, size=2.6, suptitle=None):
+    """Bar charts of class-probability vectors, side by side (e.g. a softmax at several temperatures).
+
+    Parameters
+    ----------
+    probs : one vector ``(K,)``, a list of vectors, or an array ``(R, K)`` (one chart per row).
+    titles : one title per chart, optional.
+    labels : the K class names (default ``0 .. K-1``), shared by all charts.
+    size : width of each chart in inches.
+    suptitle : optional title above the charts.
+
+    Returns
+    -------
+    matplotlib.figure.Figure with one axes per vector; the y axis runs from 0 to 1 and the most
+    probable class is drawn darker, with every probability written above its bar.
+    """
+    plt = _plt()
+    if isinstance(probs, (list, tuple)):
+        rows = [_to_numpy(p).ravel() for p in probs]
+    else:
+        a = _to_numpy(probs)
+        rows = [a.ravel()] if a.ndim <= 1 else list(a.reshape(a.shape[0], -1))
+    if not rows:
+        raise ValueError("no probabilities to show")
+    if titles is not None and len(titles) != len(rows):
+        raise ValueError(f"{len(titles)} titles for {len(rows)} charts")
+    fig, axes = plt.subplots(1, len(rows), figsize=(size * len(rows), 2.2 + (0.3 if suptitle else 0)),
+                             squeeze=False, layout="constrained")
+    for i, (ax, p) in enumerate(zip(axes[0], rows)):
+        _bar_probabilities(ax, p, labels, None if titles is None else titles[i])
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def show_classifier_pass(image, maps, probs, class_names=None, map_titles=None, title=None, size=2.4):
+    """One image through a conv -> relu -> global-pooling -> fc -> softmax classifier, in one row.
+
+    Panels: the input image (gray), each feature map (``viridis``, one colour scale shared by all maps so
+    their strengths compare; the title gives the map's spatial mean, i.e. the pooled value), and a bar
+    chart of the class probabilities.
+
+    Parameters
+    ----------
+    image : ``(N, M)`` (or a torch ``(1, 1, N, M)`` / ``(1, N, M)`` tensor).
+    maps : ``(C, N', M')`` feature maps (e.g. after the ReLU), or a torch ``(1, C, N', M')`` batch.
+    probs : ``(K,)`` class probabilities (or a ``(1, K)`` batch).
+    class_names : K labels for the bars (default ``0 .. K-1``).
+    map_titles : C titles (default ``"channel c"``); the mean is appended to each.
+    title : optional title above the row.
+    size : side of each panel in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure with ``C + 2`` axes.
+    """
+    plt = _plt()
+    img = np.squeeze(_to_numpy(image))
+    if img.ndim != 2:
+        raise ValueError(f"show_classifier_pass expects one (N, M) image, got shape {img.shape}")
+    m = _to_numpy(maps)
+    if m.ndim == 4 and m.shape[0] == 1:
+        m = m[0]
+    if m.ndim == 2:
+        m = m[None]
+    if m.ndim != 3:
+        raise ValueError(f"maps must be (C, N, M), got shape {m.shape}")
+    p = _to_numpy(probs).ravel()
+    c = m.shape[0]
+    if map_titles is None:
+        map_titles = [f"channel {i}" for i in range(c)]
+    if len(map_titles) != c:
+        raise ValueError(f"{len(map_titles)} map titles for {c} maps")
+    fig, axes = plt.subplots(1, c + 2, figsize=(size * (c + 2), size + 0.2 + (0.3 if title else 0)),
+                             squeeze=False, layout="constrained")
+    axes = axes[0]
+    axes[0].imshow(img, cmap="gray", interpolation="nearest")
+    axes[0].set_title("input", fontsize=10)
+    lo, hi = float(np.nanmin(m)), float(np.nanmax(m))
+    if hi <= lo:
+        hi = lo + 1.0
+    for i in range(c):
+        axes[i + 1].imshow(m[i], cmap="viridis", vmin=min(lo, 0.0), vmax=hi, interpolation="nearest")
+        axes[i + 1].set_title(f"{map_titles[i]}\nmean {m[i].mean():.3g}", fontsize=9)
+    for ax in axes[:-1]:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    _bar_probabilities(axes[-1], p, class_names, "probabilities")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+# ---------------------------------------------------------------- added for 04_low_rank
+
+def show_kernels(kernels, titles=None, annotate=None, shared_scale=False, size=2.0, suptitle=None):
+    """Several kernels side by side, each drawn with :func:`show_kernel` (values in the cells).
+
+    Parameters
+    ----------
+    kernels : list of arrays ``(K1, K2)`` (1-D arrays are drawn as one row;
+        ``(K, 1)`` arrays as a column), sizes may differ.
+    titles : list of str, one per kernel, optional.
+    annotate : write the values in the cells; default: when every kernel is
+        at most 7 on a side.
+    shared_scale : one symmetric colour scale for all kernels (the largest
+        ``|value|`` of any of them), so that an approximation and its error
+        can be compared with the original at a glance; default each its own.
+    size : height of the row in inches (the widths follow the kernels' shapes).
+    suptitle : optional title above the row.
+
+    Returns
+    -------
+    matplotlib.figure.Figure with ``len(kernels)`` axes.
+    """
+    plt = _plt()
+    arrays = [_to_numpy(k) for k in kernels]
+    arrays = [a[None, :] if a.ndim == 1 else a for a in arrays]
+    if not arrays:
+        raise ValueError("no kernels to show")
+    if titles is not None and len(titles) != len(arrays):
+        raise ValueError(f"{len(titles)} titles for {len(arrays)} kernels")
+    if annotate is None:
+        annotate = max(max(a.shape) for a in arrays) <= 7
+    ratios = [max(a.shape[1] / max(a.shape[0], 1), 0.35) for a in arrays]
+    fig, axes = plt.subplots(1, len(arrays), figsize=(min(size * sum(ratios) + 0.6 * len(arrays), 16), size + 0.5),
+                             squeeze=False, layout="constrained", gridspec_kw={"width_ratios": ratios})
+    limit = max(float(np.nanmax(np.abs(a))) if a.size else 0.0 for a in arrays) or 1.0
+    for i, (ax, a) in enumerate(zip(axes[0], arrays)):
+        show_kernel(a, ax=ax, annotate=annotate, title=None if titles is None else str(titles[i]))
+        if shared_scale:
+            ax.images[0].set_clim(-limit, limit)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+def plot_curves(x, curves, xlabel="", ylabel="", title=None, logx=False, logy=False, ax=None, size=(5.0, 3.3),
+                styles=None):
+    """Named curves over a shared x axis, with markers and a legend.
+
+    Parameters
+    ----------
+    x : sequence of x values (shared by every curve).
+    curves : dict ``{label: sequence of y values}`` (same length as x);
+        non-positive values are left out of a logarithmic y axis.
+    xlabel, ylabel, title : axis labels and title.
+    logx, logy : logarithmic axes.
+    ax : matplotlib Axes to draw into; default a new figure of ``size`` inches.
+    styles : optional dict ``{label: matplotlib format string}`` (e.g. ``"k--"``
+        for a predicted curve).
+
+    Returns
+    -------
+    matplotlib.figure.Figure: the new figure, or ``ax.figure`` if ``ax`` was given.
+    """
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=size, layout="constrained")
+    else:
+        fig = ax.figure
+    xs = np.asarray(list(x), dtype=np.float64)
+    styles = styles or {}
+    for label, ys in curves.items():
+        ys = np.asarray(list(ys), dtype=np.float64)
+        if ys.shape != xs.shape:
+            raise ValueError(f"curve {label!r} has {ys.size} values for {xs.size} x values")
+        keep = np.isfinite(ys) & ((ys > 0) if logy else True)
+        fmt = styles.get(label, "o-")
+        ax.plot(xs[keep], ys[keep], fmt, label=str(label), markersize=4)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.3)
+    if curves:
+        ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+__all__ += ["show_kernels", "plot_curves"]

@@ -552,3 +552,106 @@ def stride_explorer(image, kernel=None, correlate=None, stride=2, max_stride=8, 
     max_stride = int(max_stride)
     return interactive_or_static(draw, mode=mode,
                                  stride=Slider(1, max_stride, 1, value=int(stride), description="stride"))
+
+
+# ------------------------------------------------------------ added for 04_low_rank
+
+def low_rank_explorer(image, kernels, kernel=None, rank=1, low_rank=None, correlate=None, mode="auto"):
+    """Approximate a kernel by r separable terms: a rank slider (§24.2.4, Figure 24.15).
+
+    Six panels. Top: the kernel w, its rank-r approximation w_r and the error
+    ``w - w_r``, all on w's colour scale. Bottom: the singular values of w
+    (the r kept ones dark), the image filtered with w and filtered with w_r.
+    The titles give the relative kernel error ``||w - w_r||_F / ||w||_F``,
+    the relative error of the filtered image, and the cost per pixel of the
+    r separable passes, ``r * (K1 + K2)``, against ``K1 * K2`` for the full
+    kernel.
+
+    Parameters
+    ----------
+    image : array ``(N, M)`` (``(3, N, M)`` colour is converted to gray).
+    kernels : dict ``{name: (K1, K2) array}``, the choices of the dropdown.
+    kernel : name selected at start (default the first).
+    rank : initial number of separable terms (default 1), used for the static figure.
+    low_rank : function ``(w, r) -> (K1, K2)``, the best rank-r kernel;
+        default ``convcourse.ops.low_rank_kernel``. Pass your own.
+    correlate : function ``(x, w) -> (N, M)`` (same padding); default
+        ``convcourse.ops.corr2d``.
+    mode : ``"auto"``, ``"widget"`` or ``"static"``, see :func:`interactive_or_static`.
+
+    Returns
+    -------
+    Explorer widget in a notebook, else the matplotlib Figure (6 axes) for
+    the initial settings.
+    """
+    from .plotting import DIVERGING, show_kernel
+
+    x = _gray_image(image)
+    bank = {str(k): np.asarray(v, dtype=np.float64) for k, v in dict(kernels).items()}
+    if not bank:
+        raise ValueError("low_rank_explorer needs at least one kernel")
+    for name, w in bank.items():
+        if w.ndim != 2:
+            raise ValueError(f"kernel {name!r} must be 2-D, got shape {w.shape}")
+    kernel = next(iter(bank)) if kernel is None else str(kernel)
+    if kernel not in bank:
+        raise ValueError(f"unknown kernel {kernel!r}; choose from {list(bank)}")
+    if low_rank is None:
+        from .ops import low_rank_kernel as low_rank
+    corr = correlate if correlate is not None else _default_correlate()
+    max_rank = max(min(w.shape) for w in bank.values())
+    rank = int(min(max(int(rank), 0), max_rank))
+    cache: dict = {}
+
+    def response(name, w, key):
+        if key not in cache:
+            cache[key] = _apply(corr, x, w)
+        return cache[key]
+
+    def draw(kernel_name, rank):
+        import matplotlib.pyplot as plt
+
+        w = bank[kernel_name]
+        k1, k2 = w.shape
+        r = min(int(rank), min(w.shape))
+        w_r = np.asarray(low_rank(w, r), dtype=np.float64)
+        if w_r.shape != w.shape:
+            raise ValueError(f"low_rank returned shape {w_r.shape} for a kernel of shape {w.shape}")
+        s = np.linalg.svd(w, compute_uv=False)
+        err = np.linalg.norm(w - w_r) / (np.linalg.norm(w) or 1.0)
+        full = response(kernel_name, w, (kernel_name, "full"))
+        approx = response(kernel_name, w_r, (kernel_name, r))
+        img_err = np.linalg.norm(full - approx) / (np.linalg.norm(full) or 1.0)
+        fig, axes = plt.subplots(2, 3, figsize=(10.0, 6.6), layout="constrained")
+        annotate = max(w.shape) <= 7
+        limit = float(np.abs(w).max()) or 1.0
+        for ax, a, t in zip(axes[0], (w, w_r, w - w_r),
+                            (f"kernel w ({k1}x{k2})", f"rank {r}: {r} separable term{'s' if r != 1 else ''}",
+                             f"error w - w_r: {100 * err:.3g}% of ||w||")):
+            show_kernel(a, ax=ax, annotate=annotate, title=t)
+            ax.images[0].set_clim(-limit, limit)
+        ax = axes[1, 0]
+        idx = np.arange(1, s.size + 1)
+        ax.bar(idx, s, color=["#2c7bb6" if i <= r else "#c6dbef" for i in idx])
+        ax.set_yscale("log" if s.size and s[0] > 0 and s[-1] > 0 and s[0] / s[-1] > 1e3 else "linear")
+        ax.set_xticks(idx)
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel("term i", fontsize=8)
+        ax.set_title("singular values s_i (kept: dark)", fontsize=10)
+        signed = _is_derivative(w) or bool(np.any(w < 0))
+        _show_response(axes[1, 1], full, signed)
+        axes[1, 1].set_title(f"x filtered with w: {k1 * k2} MACs/pixel", fontsize=10)
+        _show_response(axes[1, 2], approx, signed)
+        if signed:
+            axes[1, 2].images[0].set_clim(*axes[1, 1].images[0].get_clim())
+        axes[1, 2].set_title(f"with w_r: {r * (k1 + k2)} MACs/pixel, error {100 * img_err:.3g}%", fontsize=10)
+        return fig
+
+    return interactive_or_static(
+        draw, mode=mode,
+        kernel_name=Dropdown(list(bank), value=kernel, description="kernel"),
+        rank=Slider(0, int(max_rank), 1, value=rank, description="rank r (separable terms)"),
+    )
+
+
+__all__.append("low_rank_explorer")

@@ -5,7 +5,9 @@
     course bundle [--out ZIP]    what students receive (release + library)
     course bench                 benchmarks: op overhead, numpy vs torch, autograde time
     course grades                the gradebook's table for the real course
-    course autograde AID         nbgrader autograde for every submission, then feedback and export
+    course autograde AID         grade every submission (one process per student, resumable),
+                                 then feedback and grades.csv; exit status 1 if anything needs attention
+    course robustness            the tampering / fault / bad-file report (expected vs got)
 """
 from __future__ import annotations
 
@@ -33,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("grades", help="grade table from gradebook.db")
     p = sub.add_parser("autograde", help="autograde every submission of an assignment, feedback and export")
     p.add_argument("aid")
+    p.add_argument("--student", action="append", help="only this student (repeatable)")
+    p.add_argument("--jobs", "-j", type=int, default=2, help="students graded at once (default 2)")
+    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--timeout", type=float, default=600, help="seconds per student (default 600)")
+    p = sub.add_parser("robustness", help="tampering, fault and bad-file cases through the real autograder")
+    p.add_argument("--jobs", "-j", type=int, default=2)
+    p.add_argument("--keep", type=pathlib.Path, default=None, help="keep the course folder here")
     args = parser.parse_args(argv)
 
     root = pipeline.repo_root()
@@ -51,10 +60,19 @@ def main(argv: list[str] | None = None) -> int:
     elif args.cmd == "grades":
         pipeline.print_grade_table(pipeline.grade_table(root, pipeline.assignments(root)))
     elif args.cmd == "autograde":
-        pipeline.nbgrader(["autograde", args.aid], cwd=root, quiet=False)
-        pipeline.nbgrader(["generate_feedback", args.aid], cwd=root, quiet=False)
-        pipeline.nbgrader(["export"], cwd=root, quiet=False)
-        pipeline.print_grade_table(pipeline.grade_table(root, [args.aid]))
+        from . import grading
+        rows = grading.autograde(root, args.aid, students=args.student, jobs=args.jobs, force=args.force,
+                                 timeout=args.timeout)
+        graded = [r.student for r in rows if r.status in ("graded", "skipped")]
+        for student in graded:
+            pipeline.nbgrader(["generate_feedback", args.aid, "--student", student, "--force"], cwd=root,
+                              check=False)
+        pipeline.nbgrader(["export"], cwd=root)
+        print(f"feedback in {root / 'feedback'}, grades in {root / 'grades.csv'}")
+        return 0 if all(r.ok for r in rows) else 1
+    elif args.cmd == "robustness":
+        from . import robustness
+        return robustness.main(root, jobs=args.jobs, keep=args.keep)
     return 0
 
 

@@ -55,14 +55,19 @@ def notebook_path(root: pathlib.Path, step: str, aid: str) -> pathlib.Path:
 
 # ----------------------------------------------------------------- running
 
+def nbgrader_env() -> dict[str, str]:
+    """The environment for nbgrader processes: this one, with its scripts on PATH (nbgrader runs `alembic`)."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
+    env.pop("MPLBACKEND", None)   # figures inline, as students see them
+    return env
+
+
 def nbgrader(args: list[str], cwd: pathlib.Path, check: bool = True, env: dict | None = None,
              quiet: bool = True) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` (this interpreter's) in ``cwd``."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    full_env = {**os.environ, **(env or {})}
-    # nbgrader runs `alembic` for its database: make this environment's scripts findable
-    full_env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), full_env.get("PATH", "")])
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=full_env)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**nbgrader_env(), **(env or {})})
     if not quiet:
         sys.stdout.write(proc.stdout)
     if "Exception while loading config file" in proc.stdout + proc.stderr:

@@ -41,6 +41,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from .. import session as _session
+
 # Captured at import time: later rebinding of these names by student code
 # does not reach the checks.
 _ndarray = np.ndarray
@@ -63,6 +65,8 @@ _isinstance = builtins.isinstance
 _type = builtins.type
 _getprofile = sys.getprofile
 _setprofile = sys.setprofile
+_ensure_snapshot = _session.ensure_snapshot
+_restore = _session.restore
 
 __all__ = [
     "CheckError",
@@ -158,6 +162,7 @@ def _package_dir(name: str) -> str | None:
 
 _FORBIDDEN_PACKAGES = {name: _package_dir(name) for name in ("torch", "scipy", "cv2", "skimage", "jax", "tensorflow")}
 _OPS_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ops.py")
+_CHECKS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")   # the checkers hold references too
 def _code(fn):
     """The code object behind a (possibly dispatcher-wrapped) Python function, or None."""
     while fn is not None and not hasattr(fn, "__code__"):
@@ -215,6 +220,11 @@ class _Tracer:
                 self.hits.append(_NP_FORBIDDEN_CODES[code])
             elif fn == _OPS_FILE:
                 self.hits.append(f"convcourse.ops.{code.co_name}")
+            elif fn.startswith(_CHECKS_DIR):
+                caller = frame.f_back
+                if caller is not None and not caller.f_code.co_filename.startswith(_CHECKS_DIR):
+                    # called from the student's code (a checker's own wrappers call each other freely)
+                    self.hits.append(f"the course's checkers ({code.co_name})")
             else:
                 for name, path in _FORBIDDEN_PACKAGES.items():
                     if path and fn.startswith(path):
@@ -260,6 +270,7 @@ def call_guarded(fn: Callable, args: Sequence = (), kwargs: dict | None = None, 
     references, so a mistake in one function (or an exception in it) costs only
     that function's points, never those of the functions built on it.
     """
+    restore = _restore          # held in this frame: student code cannot rebind it mid-call
     kwargs = dict(kwargs or {})
     name = name or getattr(fn, "__name__", "function")
     where = f" ({label})" if label else ""
@@ -290,6 +301,7 @@ def call_guarded(fn: Callable, args: Sequence = (), kwargs: dict | None = None, 
                 _setprofile(previous)
                 for dep, original in swapped.items():
                     namespace[dep] = original
+                restore()   # undo anything the call rebound before its answer is judged
         except _BudgetExceeded:
             over_budget = True
             out = None
@@ -333,13 +345,32 @@ def call_guarded(fn: Callable, args: Sequence = (), kwargs: dict | None = None, 
             "np.convolve / np.correlate are off limits here). No points for this function."
         )
     for i, (before, after) in enumerate(zip(originals, call_args)):
-        if _isinstance(before, _ndarray) and not _array_equal(before, after):
+        if not _same(before, after):
             raise CheckError(f"{name}{where} modified its argument #{i + 1} ({describe(before)}) in place. "
-                             "Work on a copy (x = x.astype(float)) or build a new array.")
+                             "Work on a copy (x = x.astype(float), list(kernels)) or build a new object.")
     for k, before in original_kw.items():
-        if _isinstance(before, _ndarray) and not _array_equal(before, call_kw[k]):
+        if not _same(before, call_kw[k]):
             raise CheckError(f"{name}{where} modified its argument {k!r} in place.")
     return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Deep equality of arguments before and after a call (arrays, tensors, lists, tuples, dicts)."""
+    try:
+        if _isinstance(a, _ndarray):
+            return _isinstance(b, _ndarray) and a.shape == b.shape and a.dtype == b.dtype and \
+                bool(_array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+        mod = _type(a).__module__ or ""
+        if mod.startswith("torch") and hasattr(a, "detach"):
+            return _type(b) is _type(a) and tuple(a.shape) == tuple(b.shape) and \
+                bool(_array_equal(a.detach().cpu().numpy(), b.detach().cpu().numpy(), equal_nan=True))
+        if _isinstance(a, (list, tuple)):
+            return _type(a) is _type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        if _isinstance(a, dict):
+            return _isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    except Exception:  # noqa: BLE001  (an exotic argument: do not judge it)
+        return True
+    return True
 
 
 # -------------------------------------------------------------- comparison
@@ -402,6 +433,12 @@ def compare_arrays(got: Any, expected: np.ndarray, *, name: str, label: str = ""
 
 
 def _matches(got: Any, wrong: Any) -> bool:
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _matches_quiet(got, wrong)
+
+
+def _matches_quiet(got: Any, wrong: Any) -> bool:
     try:
         if _isinstance(wrong, (int, float, _number)) and not _isinstance(wrong, bool):
             return _isinstance(got, (int, float, _number)) and not _isinstance(got, bool) and \
@@ -418,12 +455,22 @@ def _matches(got: Any, wrong: Any) -> bool:
         return False
 
 
-def diagnose(got: Any, mistakes: Sequence[Mistake], args: Sequence, kwargs: dict) -> str | None:
-    """The message of the first known mistake the answer matches, if any."""
+def diagnose(got: Any, mistakes: Sequence[Mistake], args: Sequence, kwargs: dict,
+             expected: Any = None) -> str | None:
+    """The message of the first known mistake the answer matches, if any.
+
+    A mistake whose wrong answer coincides with the right one on this case
+    (``expected``) says nothing about the answer and is skipped.
+    """
     for m in mistakes:
         try:
-            wrong = m.wrong(*copy.deepcopy(list(args)), **copy.deepcopy(kwargs))
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wrong = m.wrong(*copy.deepcopy(list(args)), **copy.deepcopy(kwargs))
         except Exception:  # noqa: BLE001
+            continue
+        if expected is not None and _matches(_asarray(expected) if _isinstance(expected, _ndarray) else expected,
+                                             wrong):
             continue
         if _matches(got, wrong):
             return m.message
@@ -444,6 +491,8 @@ def check_function(fn: Callable, cases: Sequence[Case], *, reference: Callable |
     wrong and, when recognised, the mistake it looks like.  Prints one line
     and returns the number of cases on success.
     """
+    _ensure_snapshot()
+    _restore()   # anything the notebook rebound in numpy, builtins, torch or the course's modules goes back
     if not callable(fn):
         raise CheckError(f"{name or 'the answer'} should be a function, but it is {describe(fn)}.")
     name = name or getattr(fn, "__name__", "function")
@@ -458,7 +507,7 @@ def check_function(fn: Callable, cases: Sequence[Case], *, reference: Callable |
                                      shape_formula=shape_formula, rtol=rtol, atol=atol, floating=floating)
         if problem:
             msg = [problem, f"  called with: {_describe_args(case.args, case.kwargs)}"]
-            hint = diagnose(got, mistakes, case.args, case.kwargs)
+            hint = diagnose(got, mistakes, case.args, case.kwargs, expected=expected)
             if hint:
                 msg.append(f"  This looks like a known mistake: {hint}")
             raise CheckError("\n".join(msg))
@@ -500,6 +549,8 @@ def _compare_scalar(got: Any, expected: Any, *, name: str, label: str) -> str | 
 
 def check_value(got: Any, expected: Any, *, name: str, label: str = "") -> None:
     """Compare a plain answer (number or array) with the expected one."""
+    _ensure_snapshot()
+    _restore()
     if _isinstance(expected, _ndarray):
         problem = compare_arrays(got, expected, name=name, label=label)
     else:
@@ -510,6 +561,8 @@ def check_value(got: Any, expected: Any, *, name: str, label: str = "") -> None:
 
 def check_choice(answer: Any, *, name: str, options: str = "ABCD", correct: str | None = None) -> None:
     """Check a multiple-choice answer's form (and, with ``correct``, its value)."""
+    _ensure_snapshot()
+    _restore()
     if not _isinstance(answer, str) or len(answer.strip()) != 1 or answer.strip().upper() not in options:
         raise CheckError(f"{name} should be one of the letters {', '.join(options)} as a string, e.g. \"A\"; "
                          f"got {answer!r}.")
