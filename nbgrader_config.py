@@ -48,14 +48,21 @@ from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, Execute, GetGrades, IgnorePattern, LimitOutput,
     SaveAutoGrades)
 
-from convcourse.admin.nbgrader_ext import TruncateOutput  # noqa: E402
+from nbgrader.preprocessors import (  # noqa: E402
+    ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec)
+
+from convcourse.admin.nbgrader_ext import BriefErrors, DropOrphanMetadata, TruncateOutput  # noqa: E402
+
+# A duplicated test cell is scored once, and does not stop the notebook from grading.
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, DropOrphanMetadata, OverwriteKernelspec,
+                                      OverwriteCells, CheckCellMetadata]
 
 c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        TruncateOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 # Feedback shows each test cell's score and output (the checker's message),
-# never the hidden tests' code.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# never the hidden tests' code (neither in the cell nor in a traceback).
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, BriefErrors, CSSHTMLHeaderPreprocessor]
 
 # Release notebooks open with a note on what is graded; solution stubs say
 # what to do.

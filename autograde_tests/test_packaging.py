@@ -67,5 +67,6 @@ def test_nbgrader_config_loads_cleanly():
     assert cfg.CourseDirectory.solution_directory == "solutions"
     assert cfg.Execute.timeout == 30
     assert cfg.OverwriteCells.add_missing_cells is True
-    assert "ClearHiddenTests" in [p.__name__ for p in cfg.GenerateFeedback.preprocessors]
+    assert {"ClearHiddenTests", "BriefErrors"} <= {p.__name__ for p in cfg.GenerateFeedback.preprocessors}
+    assert "DropOrphanMetadata" in [p.__name__ for p in cfg.Autograde.sanitize_preprocessors]
     assert "TruncateOutput" in [p.__name__ for p in cfg.Autograde.autograde_preprocessors]

@@ -139,6 +139,26 @@ def _limit_memory(gb: float) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _restore_before_every_cell() -> None:
+    """In a kernel, put protected functions back before and after each cell: a rebinding lasts one cell at most."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_convcourse_restore", False):
+        return
+
+    def around_cell(*args, **kwargs):
+        restore()
+    shell.events.register("pre_run_cell", around_cell)
+    shell.events.register("post_run_cell", around_cell)   # before the kernel's own machinery runs again
+    shell._convcourse_restore = True
+    if _grading():
+        # while grading, an error shows its type and message (the checker's verdict), not the test's source
+        shell.InteractiveTB.set_mode(mode="Minimal")
+
+
 def start(quiet: bool = False) -> None:
     """Set up the notebook: snapshot for the checks, and the grading guards when grading."""
     import matplotlib
@@ -148,6 +168,7 @@ def start(quiet: bool = False) -> None:
         if MEMORY_LIMIT_GB > 0:
             _limit_memory(MEMORY_LIMIT_GB)
     snapshot()
+    _restore_before_every_cell()
     _ = matplotlib  # imported here so a student's first plot is quick
     if not quiet:
         _print("Course set-up done: run the cells in order; each test cell tells you what to fix.")

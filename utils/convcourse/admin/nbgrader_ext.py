@@ -3,6 +3,15 @@
 ``TruncateOutput`` cuts any single output of a graded notebook to a size a
 browser and the gradebook can take (nbgrader's ``LimitOutput`` counts lines,
 so one enormous line would slip through).
+
+``DropOrphanMetadata`` runs after nbgrader's ``DeduplicateIds``: a duplicated
+grade cell keeps an ``nbgrader`` entry without ``grade_id``, on which
+nbgrader 0.9.6's ``OverwriteCells.add_missing_cells`` crashes (KeyError), so
+one student's copied cell would stop their whole notebook from grading.
+
+``BriefErrors`` (feedback) shows a failed test as its error type and message,
+the checker's verdict, without the traceback, whose context lines would
+show the hidden tests' source.
 """
 from __future__ import annotations
 
@@ -43,4 +52,25 @@ class TruncateOutput(NbGraderPreprocessor):
                     elif size > self.max_data_bytes:
                         del out.data[mime]
                         out.data.setdefault("text/plain", f"[{mime} output of {size:,} bytes removed by the autograder]")
+        return cell, resources
+
+
+class DropOrphanMetadata(NbGraderPreprocessor):
+    """Remove nbgrader metadata that lost its grade id (a duplicated cell): the cell becomes a plain cell."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        md = cell.metadata.get("nbgrader")
+        if md is not None and not md.get("grade_id"):
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
+class BriefErrors(NbGraderPreprocessor):
+    """Replace every traceback by its last line: ``ErrorType: message``."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                if out.output_type == "error":
+                    out.traceback = [f"{out.ename}: {out.evalue}"]
         return cell, resources

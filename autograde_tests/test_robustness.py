@@ -1,0 +1,26 @@
+"""Grading holds under faults and tampering: every case of ``course robustness`` (real nbgrader autograde
+of 25 crafted submissions, then a resumed run, a repeated run, a forced regrade and feedback) must hold."""
+import pytest
+
+from autograde_tests.conftest import ROOT
+from convcourse.admin import robustness
+
+pytestmark = pytest.mark.nbgrader
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return robustness.run(ROOT, tmp_path_factory.mktemp("robustness") / "course", jobs=2)
+
+
+def test_every_case_holds(report, capsys):
+    with capsys.disabled():
+        robustness.print_report(report)
+    failing = [f"{case}: expected {expected}, got {got}" for _, case, expected, got, ok in report if not ok]
+    assert not failing, "\n".join(failing)
+
+
+def test_report_covers_every_group(report):
+    groups = {g for g, *_ in report}
+    assert {"tampering", "faults", "bad files", "nothing lost", "feedback"} <= groups
+    assert sum(1 for g, *_ in report if g == "tampering") >= 12
