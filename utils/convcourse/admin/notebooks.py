@@ -89,7 +89,7 @@ def _windows(lines: list[str], k: int) -> set[tuple[str, ...]]:
     return {tuple(lines[i:i + k]) for i in range(len(lines) - k + 1)}
 
 
-def solution_windows(source_nb, k: int = 3) -> set[tuple[str, ...]]:
+def solution_windows(source_nb, k: int = 4) -> set[tuple[str, ...]]:
     """Every run of k consecutive code lines inside a solution region (comments and blanks skipped).
 
     A file that contains one of these runs contains solution code; single
@@ -112,6 +112,6 @@ def solution_windows(source_nb, k: int = 3) -> set[tuple[str, ...]]:
     return runs
 
 
-def code_windows(text: str, k: int = 3) -> set[tuple[str, ...]]:
+def code_windows(text: str, k: int = 4) -> set[tuple[str, ...]]:
     """The runs of k consecutive code lines of a text (for comparison with :func:`solution_windows`)."""
     return _windows(text.splitlines(), k)
