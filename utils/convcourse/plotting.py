@@ -913,3 +913,78 @@ def plot_curves(x, curves, xlabel="", ylabel="", title=None, logx=False, logy=Fa
 
 
 __all__ += ["show_kernels", "plot_curves"]
+
+
+# ---------------------------------------------------------------- architectures (notebook 11)
+
+def show_architecture(blocks, skips=(), title=None, ax=None, size=None):
+    """A network drawn from its activation shapes, one box per block, in the style of Figures 24.29-24.32.
+
+    Parameters
+    ----------
+    blocks : list of ``(label, (C, H, W))`` in forward order (e.g. the input, each level's output, the
+        logits). The first block's H sets the top row.
+    skips : list of ``(i, j, kind)``: a connection from block i to block j; ``kind`` is ``"cat"``
+        (concatenation, a dashed arrow) or ``"add"`` (addition, a solid arc above the boxes with a ``+``).
+    title : figure title.
+    ax : matplotlib Axes to draw into; default a new figure (``size`` inches, default from the block count).
+
+    Layout: block i sits at x = i. Its row drops by one for every halving of H relative to the first
+    block, so an encoder draws a staircase down, an encoder-decoder a V and a U-Net a U; the box height
+    is proportional to H and its width grows with log2(C). Each box is labelled ``C x H x W`` underneath.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import math
+
+    plt = _plt()
+    from matplotlib.patches import FancyArrowPatch, Rectangle
+
+    blocks = [(str(label), tuple(int(v) for v in shape)) for label, shape in blocks]
+    if not blocks:
+        raise ValueError("show_architecture needs at least one block")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=size or (max(4.0, 0.95 * len(blocks) + 0.8), 3.4), layout="constrained")
+    else:
+        fig = ax.figure
+    H0 = max(shape[1] for _, shape in blocks)
+    geo = []
+    for i, (label, (C, H, W)) in enumerate(blocks):
+        row = -math.log2(H0 / H) if H > 0 else 0.0
+        h = 0.25 + 0.6 * H / H0
+        w = 0.18 + 0.1 * math.log2(max(C, 1))
+        geo.append((i, row, w, h))
+        colour = plt.cm.viridis(min(1.0, math.log2(max(C, 1)) / 9.0))
+        ax.add_patch(Rectangle((i - w / 2, row - h / 2), w, h, facecolor=colour, edgecolor="0.2", alpha=0.85))
+        ax.text(i, row - h / 2 - 0.08, f"{C}×{H}×{W}", ha="center", va="top", fontsize=7)
+        ax.text(i, row + h / 2 + 0.06, label, ha="center", va="bottom", fontsize=7, color="0.25")
+    for i in range(len(blocks) - 1):
+        (x0, r0, w0, _), (x1, r1, w1, _) = geo[i], geo[i + 1]
+        ax.add_patch(FancyArrowPatch((x0 + w0 / 2, r0), (x1 - w1 / 2, r1), arrowstyle="-|>", mutation_scale=8,
+                                     color="0.35", lw=0.9))
+    for i, j, kind in skips:
+        (x0, r0, w0, h0), (x1, r1, w1, h1) = geo[i], geo[j]
+        if kind == "add":
+            top = max(r0 + h0 / 2, r1 + h1 / 2) + 0.24
+            ax.add_patch(FancyArrowPatch((x0, top), (x1, top), connectionstyle="arc3,rad=-0.45",
+                                         arrowstyle="-|>", mutation_scale=9, color="tab:red", lw=1.2))
+            ax.text((x0 + x1) / 2, top + 0.12 + 0.22 * (x1 - x0), "+", ha="center", va="bottom", color="tab:red",
+                    fontsize=10, fontweight="bold")
+        else:
+            y = (r0 + r1) / 2 + 0.15 * min(h0, h1)
+            ax.add_patch(FancyArrowPatch((x0 + w0 / 2, y), (x1 - w1 / 2, y), arrowstyle="-|>", mutation_scale=9,
+                                         color="tab:orange", lw=1.3, linestyle="--"))
+            ax.text((x0 + x1) / 2, y + 0.04, "cat", ha="center", va="bottom", color="tab:orange", fontsize=7)
+    rows = [g[1] for g in geo]
+    ax.set_xlim(-0.7, len(blocks) - 0.3)
+    ax.set_ylim(min(rows) - 0.9, max(rows) + 0.95 + (0.75 if any(k == "add" for *_, k in skips) else 0.0))
+    ax.set_aspect("auto")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+__all__.append("show_architecture")

@@ -5,7 +5,9 @@
 2. The course's vectorised numpy ``conv_layer_fast`` (the solution of
    01_convolution, Part F) against torch on the CPU at C_in=16, C_out=32,
    64x64, 3x3 (target <= 3x).
-3. Seconds to autograde one submission of each notebook with the real
+3. The worked example's accuracies (clean, out-of-domain, modulated, after
+   the fix) and training times.
+4. Seconds to autograde one submission of each notebook with the real
    ``nbgrader autograde``.
 """
 from __future__ import annotations
@@ -85,6 +87,11 @@ def main(root: pathlib.Path) -> None:
     for name, a, t, r in rows:
         print(f"  {name}: numpy {a:.2f} ms, torch {t:.2f} ms, ratio {r:.2f}x")
     print()
+    if (root / "source" / "08_worked_example").exists():
+        from . import bench_worked_example
+        print("worked example (§24.5): SimpleCNN(2, 9, 2) trained as the notebook does")
+        bench_worked_example.run(root)
+        print()
     print("autograding one submission with `nbgrader autograde` (seconds per notebook)")
     for aid, s in autograde_seconds(root, pipeline.assignments(root)):
         print(f"  {aid}: {s:.1f} s")

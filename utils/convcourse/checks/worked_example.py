@@ -163,6 +163,8 @@ def _is_float(v) -> bool:
 
 
 def _float_hint(v) -> str:
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return " An integer: use true division (/), not //, and return float(...)."
     if isinstance(v, torch.Tensor):
         return " It is a torch tensor: convert it with .item()."
     if isinstance(v, np.ndarray):
@@ -271,20 +273,22 @@ def _check_noise(x, y, noise, name, where):
     r = _residuals(x, y)
     size = x.shape[-1]
     sigma = float(np.sqrt((r ** 2).mean() / (1.0 - 1.0 / size)))
+    if sigma > 0.1 * noise:
+        z = r.ravel() / r.std()
+        kurt = float((z ** 4).mean())
+        if not 2.6 < kurt < 3.4:
+            raise CheckError(f"{name}{where}: the noise does not look Gaussian (kurtosis {kurt:.2f}; a Gaussian "
+                             "has 3, uniform noise 1.8). Use rng.normal(0, noise, size=x.shape).")
     if not abs(sigma / noise - 1.0) < 0.1:
         hint = ""
-        if abs(sigma - noise ** 2) < 0.1 * noise ** 2:
-            hint = " That is noise**2: np.random's normal takes the standard deviation, not the variance."
+        if abs(sigma - noise ** 2) < 0.1 * noise ** 2 or abs(sigma - noise ** 0.5) < 0.1 * noise ** 0.5:
+            hint = (" rng.normal takes the standard deviation itself (its scale), not the variance or its "
+                    "square root.")
         elif sigma < 0.3 * noise:
             hint = (" Almost no noise varies along the lines: draw an independent value for every pixel "
                     "(shape (n, size, size)), after the lines are drawn, not one per row or column.")
         raise CheckError(f"{name}{where}: with noise={noise} the images' noise has standard deviation about "
                          f"{sigma:.3g} (measured around each line profile); expected {noise}.{hint}")
-    z = r.ravel() / r.std()
-    kurt = float((z ** 4).mean())
-    if not 2.6 < kurt < 3.4:
-        raise CheckError(f"{name}{where}: the noise does not look Gaussian (kurtosis {kurt:.2f}, a Gaussian has "
-                         "3; uniform noise has 1.8). Use rng.normal(0, noise, size=x.shape).")
     if len(x) > 1 and np.allclose(r[0], r[1]):
         raise CheckError(f"{name}{where}: images 0 and 1 carry the same noise pattern; the noise must be drawn "
                          "independently for every image (and every pixel).")
@@ -488,13 +492,31 @@ def check_accuracy(fn, cases=None) -> int:
         xn = x.numpy() if isinstance(x, torch.Tensor) else x
         yn = y.numpy() if isinstance(y, torch.Tensor) else y
         expected = evaluate(model, xn, yn)
-        got = call_guarded(fn, (model, x, y), name=name, label=label)
+        try:
+            got = call_guarded(fn, (model, x, y), name=name, label=label)
+        except CheckError as e:
+            text = str(e)
+            if "must match the size" in text or "shape mismatch" in text:
+                text += ("\n  The predictions do not have one entry per image: take the argmax over the classes, "
+                         "model(x).argmax(dim=1), not over the batch (dim=0).")
+            elif "dtype" in text.lower() or "expected scalar type" in text.lower() or "same dtype" in text.lower():
+                text += "\n  Cast x to the model's dtype: next(model.parameters()).dtype."
+            raise CheckError(text) from e
         if not _is_float(got):
             raise CheckError(f"{name}{where} returned {describe(got)}; expected a Python float.{_float_hint(got)}")
         g = float(got)
         if not math.isclose(g, expected, abs_tol=1e-6):
+            p = _param(model)
+            with torch.no_grad():
+                logits = model(torch.as_tensor(xn).to(device=p.device, dtype=p.dtype)[:, None]).cpu().numpy()
+            sign_rule = float(((logits[:, 1] > 0).astype(np.int64) == yn).mean())
             if math.isclose(g, expected * len(xn), abs_tol=1e-6):
                 hint = " That is the number of correct predictions: divide by the number of images."
+            elif any(math.isclose(g, round(expected, k), abs_tol=1e-9) for k in (1, 2, 3, 4)):
+                hint = " Do not round: return the exact fraction."
+            elif math.isclose(g, sign_rule, abs_tol=1e-6):
+                hint = (" That is the accuracy of 'class 1 when its logit is positive'; the prediction is the class "
+                        "with the largest logit, model(x).argmax(dim=1).")
             elif math.isclose(g, 1.0 - expected, abs_tol=1e-6):
                 hint = " That is the error rate (1 - accuracy): compare the predictions with y using ==."
             else:
@@ -591,6 +613,12 @@ def _changed(model, snap) -> bool:
     return any(not torch.equal(p.detach(), s) for p, s in zip(model.parameters(), snap))
 
 
+def _data_unchanged(xa, ya, x, y, name, where):
+    if not (np.array_equal(xa, x) and np.array_equal(ya, y)):
+        raise CheckError(f"{name}{where} changed the data it was given (x or y) in place. torch.as_tensor / "
+                         "torch.from_numpy share memory with the numpy array: never modify them in place.")
+
+
 def _check_lr0(fn, n, size, batch_size, epochs, seed, name, torch_inputs=False):
     """With lr=0 nothing moves: every epoch's mean batch loss is the model's mean cross-entropy."""
     label = f"lr=0: {n} images, batch_size={batch_size}, epochs={epochs}"
@@ -600,8 +628,10 @@ def _check_lr0(fn, n, size, batch_size, epochs, seed, name, torch_inputs=False):
     y = rng.integers(0, 2, size=n).astype(np.int64)
     model = _tiny(seed)
     expected = _mean_ce(model, x, y)
-    args = (model, torch.from_numpy(x), torch.from_numpy(y)) if torch_inputs else (model, x, y)
+    xa, ya = x.copy(), y.copy()
+    args = (model, torch.from_numpy(xa), torch.from_numpy(ya)) if torch_inputs else (model, xa, ya)
     losses = _call(fn, args, dict(epochs=epochs, lr=0.0, batch_size=batch_size, seed=seed), name=name, label=label)
+    _data_unchanged(xa, ya, x, y, name, where)
     _losses_ok(losses, epochs, name, where)
     nb = math.ceil(n / batch_size)
     for i, v in enumerate(losses):
@@ -642,11 +672,7 @@ def _check_training_run(fn, n, size, batch_size, epochs, seed, name, lr=0.05, to
     finally:
         probe.remove()
     _losses_ok(losses, epochs, name, where)
-    xa_np = xa.numpy() if torch_inputs else xa
-    ya_np = ya.numpy() if torch_inputs else ya
-    if not (np.array_equal(xa_np, x) and np.array_equal(ya_np, y)):
-        raise CheckError(f"{name}{where} changed the data it was given (x or y) in place. torch.as_tensor / "
-                         "torch.from_numpy share memory with the numpy array: never modify them in place.")
+    _data_unchanged(xa.numpy() if torch_inputs else xa, ya.numpy() if torch_inputs else ya, x, y, name, where)
     new_params = list(model.parameters())
     if len(new_params) != len(params) or any(a is not b for a, b in zip(new_params, params)):
         raise CheckError(f"{name}{where}: the model's parameters were replaced; train the model in place.")
@@ -655,8 +681,8 @@ def _check_training_run(fn, n, size, batch_size, epochs, seed, name, lr=0.05, to
                          "where it is: device = next(model.parameters()).device, and move the data there.")
     if not _changed(model, snap):
         raise CheckError(f"{name}{where}: the model's parameters did not change. Train the model you were given "
-                         "(not a copy), build the optimizer on model.parameters(), and call optimizer.step() "
-                         "after loss.backward().")
+                         "(not a copy), build the optimizer on model.parameters(), and for every batch call "
+                         "optimizer.zero_grad(), loss.backward(), optimizer.step(), in this order.")
     full, floor = epochs * math.ceil(n / batch_size), epochs * (n // batch_size)
     if probe.backward_steps not in (full, floor):
         raise CheckError(f"{name}{where}: {probe.backward_steps} backward passes; expected {full} (one per batch "
@@ -799,3 +825,33 @@ def check_results_fixed(model, make_lines_fn, n: int = 2000, seed: int = 2025) -
     _check_architecture(model, name)
     x, y = call_guarded(make_lines_fn, (n,), {"seed": seed}, name="make_lines")
     _report(name, fixed_rows(model, x, y))
+
+
+# ------------------------------------------------------------------ one torch thread while checking
+
+def _single_threaded(check):
+    """Run a check with one torch thread (restored afterwards): its tensors are tiny, and on a busy CPU
+    torch's thread pool makes them tens of times slower."""
+    import functools
+
+    @functools.wraps(check)
+    def wrapped(*args, **kwargs):
+        threads = torch.get_num_threads()
+        if threads != 1:
+            torch.set_num_threads(1)
+        try:
+            return check(*args, **kwargs)
+        finally:
+            if threads != 1:
+                torch.set_num_threads(threads)
+
+    return wrapped
+
+
+check_make_lines = _single_threaded(check_make_lines)
+check_make_oriented_textures = _single_threaded(check_make_oriented_textures)
+check_modulate = _single_threaded(check_modulate)
+check_accuracy = _single_threaded(check_accuracy)
+check_train_classifier = _single_threaded(check_train_classifier)
+check_results = _single_threaded(check_results)
+check_results_fixed = _single_threaded(check_results_fixed)
