@@ -79,14 +79,20 @@ def main(root: pathlib.Path) -> None:
 
     from .. import bench
 
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, numpy {np.__version__}")
-    bench.print_table(bench.bench_ops(), "reference ops vs torch.nn.functional (tensor in, CPU; target <= 1.1x)")
-    print()
-    rows = numpy_vs_torch(root)
-    print("vectorised numpy conv layer vs torch (CPU; target <= 3x)")
-    for name, a, t, r in rows:
-        print(f"  {name}: numpy {a:.2f} ms, torch {t:.2f} ms, ratio {r:.2f}x")
-    print()
+    threads = torch.get_num_threads()
+    print(f"torch {torch.__version__}, numpy {np.__version__}")
+    # Timings with torch's default threads, then with one thread: on a shared or busy machine the
+    # multi-threaded numbers swing widely, the one-thread numbers are the stable comparison.
+    for n in dict.fromkeys([threads, 1]):
+        torch.set_num_threads(n)
+        bench.print_table(bench.bench_ops(), f"reference ops vs torch.nn.functional (tensor in, CPU, {n} thread(s); "
+                                             "target <= 1.1x)")
+        print()
+        print(f"vectorised numpy conv layer vs torch (CPU, {n} thread(s); target <= 3x)")
+        for name, a, t, r in numpy_vs_torch(root):
+            print(f"  {name}: numpy {a:.2f} ms, torch {t:.2f} ms, ratio {r:.2f}x")
+        print()
+    torch.set_num_threads(threads)
     if (root / "source" / "08_worked_example").exists():
         from . import bench_worked_example
         print("worked example (§24.5): SimpleCNN(2, 9, 2) trained as the notebook does")
