@@ -37,6 +37,7 @@ import math
 import numpy as np
 
 from .core import CheckError, call_guarded, describe
+from .core import one_torch_thread as _one_torch_thread
 from .core import _ensure_snapshot, _restore
 
 __all__ = [
@@ -47,20 +48,6 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- plumbing
-
-@contextlib.contextmanager
-def _one_torch_thread():
-    """Tiny tensors: one thread is the fastest and the steadiest (restored afterwards)."""
-    import torch
-
-    threads = torch.get_num_threads()
-    if threads != 1:
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if threads != 1:
-            torch.set_num_threads(threads)
 
 
 @contextlib.contextmanager

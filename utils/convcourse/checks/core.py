@@ -568,3 +568,33 @@ def check_choice(answer: Any, *, name: str, options: str = "ABCD", correct: str 
                          f"got {answer!r}.")
     if correct is not None and answer.strip().upper() != correct:
         raise CheckError(f"{name}: {answer!r} is not the right choice. Re-read the question and count again.")
+
+
+@contextlib.contextmanager
+def one_torch_thread():
+    """Run torch on one thread inside the block (restored afterwards).
+
+    The checks' tensors are tiny: one thread is the fastest and the steadiest,
+    and on a busy machine torch's thread pool makes them tens of times slower.
+    """
+    import torch
+
+    threads = torch.get_num_threads()
+    if threads != 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if threads != 1:
+            torch.set_num_threads(threads)
+
+
+def single_threaded(check: Callable) -> Callable:
+    """``check`` run inside :func:`one_torch_thread`."""
+    import functools
+
+    @functools.wraps(check)
+    def wrapped(*args, **kwargs):
+        with one_torch_thread():
+            return check(*args, **kwargs)
+    return wrapped

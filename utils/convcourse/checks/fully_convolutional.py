@@ -38,6 +38,7 @@ import numpy as np
 
 from .. import session
 from .core import CheckError, call_guarded, check_choice, describe
+from .core import one_torch_thread as _one_torch_thread
 
 __all__ = [
     "check_FCN", "check_patchwise_apply", "check_translate", "check_equivariance_error",
@@ -50,21 +51,6 @@ __all__ = [
 
 
 # ------------------------------------------------------------------ helpers
-
-@contextlib.contextmanager
-def _one_torch_thread():
-    """Run torch on one thread while a check runs: the tensors are tiny, and a busy machine's thread pool
-    makes them many times slower."""
-    import torch
-
-    threads = torch.get_num_threads()
-    if threads != 1:
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if threads != 1:
-            torch.set_num_threads(threads)
 
 
 def _checked(check):

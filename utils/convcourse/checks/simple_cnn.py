@@ -31,6 +31,7 @@ import numpy as np
 
 from .. import ops
 from .core import Case, CheckError, Mistake, _matches, call_guarded, check_function, describe
+from .core import one_torch_thread as _one_torch_thread, single_threaded as _single_threaded
 
 __all__ = [
     "check_relu", "check_softmax", "check_gap", "check_fc", "check_simple_cnn_forward",
@@ -60,32 +61,6 @@ def _with_errstate(fn):
     return wrapped
 
 
-@contextlib.contextmanager
-def _one_torch_thread():
-    """Run torch on one thread while a check runs (restored afterwards).
-
-    The checks' tensors are tiny; on a busy machine torch's thread pool makes them tens of times slower.
-    """
-    import torch
-
-    threads = torch.get_num_threads()
-    if threads != 1:
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if threads != 1:
-            torch.set_num_threads(threads)
-
-
-def _single_threaded(check):
-    import functools
-
-    @functools.wraps(check)
-    def wrapped(*args, **kwargs):
-        with _one_torch_thread():
-            return check(*args, **kwargs)
-    return wrapped
 
 
 # ------------------------------------------------------------- forward variants

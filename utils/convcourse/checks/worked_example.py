@@ -30,6 +30,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .core import Case, CheckError, call_guarded, compare_arrays, describe
+from .core import single_threaded as _single_threaded
 
 __all__ = [
     "check_make_lines", "check_train_classifier", "check_accuracy", "check_modulate",
@@ -828,24 +829,6 @@ def check_results_fixed(model, make_lines_fn, n: int = 2000, seed: int = 2025) -
 
 
 # ------------------------------------------------------------------ one torch thread while checking
-
-def _single_threaded(check):
-    """Run a check with one torch thread (restored afterwards): its tensors are tiny, and on a busy CPU
-    torch's thread pool makes them tens of times slower."""
-    import functools
-
-    @functools.wraps(check)
-    def wrapped(*args, **kwargs):
-        threads = torch.get_num_threads()
-        if threads != 1:
-            torch.set_num_threads(1)
-        try:
-            return check(*args, **kwargs)
-        finally:
-            if threads != 1:
-                torch.set_num_threads(threads)
-
-    return wrapped
 
 
 check_make_lines = _single_threaded(check_make_lines)
