@@ -228,15 +228,15 @@ def grade_table(course: pathlib.Path, aids: list[str]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["assignment"], r["student"]))
 
 
-def print_grade_table(rows: list[dict], descriptions: dict[str, str] | None = None) -> None:
+def print_grade_table(rows: list[dict], descriptions: dict[tuple[str, str], str] | None = None) -> None:
     descriptions = descriptions or {}
     print(f"\n{'student':<20} {'assignment':<18} {'score':>11}  lost points in")
     print("-" * 100)
     for r in rows:
         lost = ", ".join(r["failed"]) or "-"
         print(f"{r['student']:<20} {r['assignment']:<18} {r['score']:>5g} / {r['max']:<3g}  {lost}")
-        if r["student"] in descriptions:
-            print(f"{'':<20} ({descriptions[r['student']]})")
+        if (r["student"], r["assignment"]) in descriptions:
+            print(f"{'':<20} ({descriptions[(r['student'], r['assignment'])]})")
 
 
 def demo(root: pathlib.Path, dest: pathlib.Path | None = None, aids: list[str] | None = None) -> list[dict]:
@@ -251,7 +251,7 @@ def demo(root: pathlib.Path, dest: pathlib.Path | None = None, aids: list[str] |
         print(f"[{aid}] release generated ({time.perf_counter() - t0:.1f} s)")
         for sub in demo_submissions(root, aid):
             write_submission(course, root, aid, sub)
-            descriptions[sub.student] = sub.description
+            descriptions[(sub.student, aid)] = sub.description
         t0 = time.perf_counter()
         nbgrader(["autograde", aid, "--force"], cwd=course)
         print(f"[{aid}] autograded {len(demo_submissions(root, aid))} submissions "
