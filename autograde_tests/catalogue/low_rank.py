@@ -21,7 +21,6 @@ bug costs one test cell.
 """
 from __future__ import annotations
 
-import textwrap
 
 import numpy as np
 
@@ -32,19 +31,7 @@ FUNCTIONS = ["separable_corr2d", "svd_separable", "low_rank_kernel", "kernel_ran
 ANSWERS = ["answer_diag_svd", "answer_break_even"]
 
 
-def _s(src: str) -> str:
-    return textwrap.dedent(src).strip("\n") + "\n"
-
-
-def _entries(*pairs):
-    return [(label, _s(src)) for label, src in pairs]
-
-
-def _variant(base: str, old: str, new: str) -> str:
-    """``base`` with one slip: ``old`` replaced by ``new`` (which must occur)."""
-    base = _s(base)
-    assert old in base, old
-    return base.replace(old, new)
+from . import entries as _entries, src as _s, variant as _variant
 
 
 # ---------------------------------------------------------- separable_corr2d

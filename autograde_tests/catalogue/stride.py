@@ -16,7 +16,6 @@ solution may call ``conv_strided`` or ``dft_magnitude``, as students do.
 """
 from __future__ import annotations
 
-import textwrap
 
 import numpy as np
 
@@ -26,19 +25,7 @@ FUNCTIONS = ["conv_strided", "strided_flops", "dft_magnitude", "aliasing_fractio
 ANSWERS = ["answer_eq245", "answer_output_shape", "answer_least_aliasing"]
 
 
-def _s(src: str) -> str:
-    return textwrap.dedent(src).strip("\n") + "\n"
-
-
-def _entries(*pairs):
-    return [(label, _s(src)) for label, src in pairs]
-
-
-def _variant(base: str, old: str, new: str) -> str:
-    """``base`` with one piece changed (a one-line slip)."""
-    base = _s(base)
-    assert old in base, old
-    return base.replace(old, new)
+from . import entries as _entries, src as _s, variant as _variant
 
 
 # -------------------------------------------------------------- conv_strided

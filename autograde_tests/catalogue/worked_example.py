@@ -12,7 +12,6 @@ functions), so cells that need ``torch.nn.functional`` import it themselves, as 
 """
 from __future__ import annotations
 
-import textwrap
 
 import torch
 
@@ -21,19 +20,12 @@ __all__ = ["FUNCTIONS", "CORRECT", "BUGS", "ROUNDTRIP_BUG"]
 FUNCTIONS = ["make_lines", "train_classifier", "accuracy", "modulate", "make_oriented_textures"]
 
 
-def _s(src: str) -> str:
-    return textwrap.dedent(src).strip("\n") + "\n"
-
-
-def _entries(*pairs):
-    return [(label, _s(src)) for label, src in pairs]
+from . import entries as _entries, src as _s, variant
 
 
 def _variant(base: str, old: str, new: str) -> str:
-    """``base`` with one snippet replaced (asserting that it is there)."""
-    base = _s(base)
-    assert old in base, f"snippet not found: {old!r}"
-    return base.replace(old, new, 1)
+    """``base`` with the first occurrence of ``old`` replaced."""
+    return variant(base, old, new, count=1)
 
 
 # ------------------------------------------------------------------- make_lines
