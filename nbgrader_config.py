@@ -6,16 +6,17 @@ The repository root is the nbgrader course directory: instructors edit
 nbgrader markers).  Students' work goes to ``submitted/``, grades to the
 SQLite ``gradebook.db`` (all ignored by git).
 """
-import os
 import pathlib
+import sys
 
 c = get_config()  # noqa: F821  (injected by traitlets)
 
-# The folder holding this file: hidden tests (``autograde_tests``) are
-# imported from here by the grading kernel, which inherits this variable.
+# The folder holding this file.  The grader's private code (``grader/convgrader``:
+# hidden cases, references, the trusted grading process) is imported by this
+# process only; the notebooks' kernels never get it on their path.
 COURSE_REPO = pathlib.Path(__file__).resolve().parent
-_paths = [str(COURSE_REPO)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(_paths))
+if str(COURSE_REPO / "grader") not in sys.path:
+    sys.path.insert(0, str(COURSE_REPO / "grader"))
 
 c.CourseDirectory.course_id = "convnets"
 c.CourseDirectory.source_directory = "source"
@@ -24,11 +25,18 @@ c.CourseDirectory.solution_directory = "solutions"
 # Submissions may carry nothing but the notebook (extra files are ignored).
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
-# Each cell may run this long while grading; a student's infinite loop costs
-# only the cell it is in.  Visible tests use small inputs and run in well
-# under a second.
-c.Execute.timeout = 30
-c.Execute.interrupt_on_timeout = True
+# Scores are decided in this process, never in the notebook's kernel: the
+# student's cells run in the kernel, each test cell is replaced by a trusted
+# test that calls the student's functions there on inputs chosen here and
+# judges the plain data that comes back (convgrader.execute).  Each cell may
+# run 30 s, each call of a student's function 10 s; a kernel that hangs or
+# dies is restarted and the earlier cells are run again, so a fault costs
+# only the function at fault.  Notebooks not yet graded this way run their
+# test cells in the kernel, with the hidden tests from this folder.
+c.TrustedExecute.timeout = 30
+c.TrustedExecute.call_timeout = 10
+c.TrustedExecute.memory_gb = 6
+c.TrustedExecute.legacy_pythonpath = [str(COURSE_REPO)]
 
 # The checkers capture warnings raised by students' code, so correct code is
 # never zeroed by one; this is the backstop for warnings printed elsewhere
@@ -45,19 +53,20 @@ c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, Execute, GetGrades, IgnorePattern, LimitOutput,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern, LimitOutput,
     SaveAutoGrades)
 
 from nbgrader.preprocessors import (  # noqa: E402
     ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec)
 
 from convcourse.admin.nbgrader_ext import BriefErrors, DropOrphanMetadata, TruncateOutput  # noqa: E402
+from convgrader.execute import TrustedExecute  # noqa: E402
 
 # A duplicated test cell is scored once, and does not stop the notebook from grading.
 c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, DropOrphanMetadata, OverwriteKernelspec,
                                       OverwriteCells, CheckCellMetadata]
 
-c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+c.Autograde.autograde_preprocessors = [TrustedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        TruncateOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
 
 # Feedback shows each test cell's score and output (the checker's message),

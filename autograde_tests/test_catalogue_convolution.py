@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from autograde_tests.catalogue import convolution as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import convolution as hidden
-from convcourse.checks import convolution as checks
+from convgrader.hidden import convolution as hidden
+from convgrader.checks import convolution as checks
 
 # The brief's minimum number of bugs per graded name.
 MIN_BUGS = {name: 7 for name in cat.FUNCTIONS} | {"conv_num_params": 3, "answer_filter_params": 3,

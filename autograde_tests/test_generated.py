@@ -36,6 +36,20 @@ def test_committed_matches_regenerated(rebuilt, aid, step):
         assert a == b, f"{step}/{aid} cell {i} differs from what `course build` generates: run `make build`"
 
 
+def _converted():
+    from convgrader import notebooks
+    return notebooks.converted()
+
+
+@pytest.mark.parametrize("aid", _converted())
+def test_answer_book_matches_regenerated(aid):
+    """The visible answer book shipped with the student package is what the grader's references make."""
+    from convgrader import books
+
+    committed = (ROOT / "utils" / "convcourse" / "checks" / "books" / f"{aid}.json").read_text()
+    assert committed == books.text(aid), f"books/{aid}.json is stale: run `make build`"
+
+
 @pytest.mark.parametrize("aid", assignments())
 def test_solutions_are_executed_and_clean(aid):
     nb = nbformat.read(ROOT / "solutions" / aid / f"{aid}.ipynb", as_version=4)

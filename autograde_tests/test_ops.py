@@ -213,15 +213,6 @@ def test_conv_multi_in_and_out_by_hand():
     close(ops.conv_multi_out(xo, wo, [0, -1]), [[[3, 6, 5]], [[1, 3, 5]]])
 
 
-def test_conv_num_params_by_hand():
-    # the book's check-your-understanding: 3 -> 96 channels, 3x3 filters, no bias
-    assert ops.conv_num_params(3, 1, 3, bias=False) == 27        # one filter: 3*3*3
-    assert ops.conv_num_params(3, 96, 3, bias=False) == 2592     # 96 filters
-    assert ops.conv_num_params(3, 96, 3) == 2592 + 96
-    assert ops.conv_num_params(2, 5, (3, 7)) == 2 * 5 * 21 + 5
-    assert isinstance(ops.conv_num_params(3, 96, 3), int)
-
-
 def test_dft_magnitude_by_hand():
     # an impulse has a flat spectrum
     close(ops.dft_magnitude([[1, 0], [0, 0]]), np.ones((2, 2)))

@@ -65,7 +65,10 @@ def test_nbgrader_config_loads_cleanly():
 
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert cfg.CourseDirectory.solution_directory == "solutions"
-    assert cfg.Execute.timeout == 30
+    assert cfg.TrustedExecute.timeout == 30
+    # scores are decided by the trusted preprocessor, never by nbgrader's in-kernel Execute
+    names = [p.__name__ for p in cfg.Autograde.autograde_preprocessors]
+    assert names[0] == "TrustedExecute" and "Execute" not in names
     assert cfg.OverwriteCells.add_missing_cells is True
     assert {"ClearHiddenTests", "BriefErrors"} <= {p.__name__ for p in cfg.GenerateFeedback.preprocessors}
     assert "DropOrphanMetadata" in [p.__name__ for p in cfg.Autograde.sanitize_preprocessors]

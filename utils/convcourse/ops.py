@@ -47,7 +47,7 @@ import torch.nn.functional as F
 __all__ = [
     # 24.2 convolutional layers
     "corr2d", "convolve2d", "corr1d", "toeplitz_1d", "conv_layer",
-    "conv_multi_in", "conv_multi_out", "conv_num_params",
+    "conv_multi_in", "conv_multi_out",
     # 24.2.2 stride
     "conv_strided", "dft_magnitude", "blur_downsample",
     # 24.2.3 dilation
@@ -486,26 +486,6 @@ def conv_multi_out(x: ArrayLike, w: ArrayLike, b: ArrayLike | None = None):
     """
     (xt, wt), was_numpy = _prepare(x, w)
     return _out(_conv_multi_out_t(xt, wt, b), was_numpy)
-
-
-def conv_num_params(c_in: int, c_out: int, k, bias: bool = True) -> int:
-    """Number of parameters of a conv layer of k x k filters (§24.2.1).
-
-    ``c_in * c_out * K1 * K2 (+ c_out biases)``; the book's example, 3 -> 96
-    channels of 3 x 3 filters without bias: each filter has 27 weights, 2592 in all.
-
-    Args:
-        c_in, c_out: channel counts.
-        k: kernel size, int or ``(K1, K2)``.
-        bias: whether the layer has one bias per output channel.
-
-    Returns:
-        int.
-    """
-    c_in = _int(c_in, "c_in")
-    c_out = _int(c_out, "c_out")
-    k1, k2 = _pair(k, "k")
-    return c_in * c_out * k1 * k2 + (c_out if bias else 0)
 
 
 # ---------------------------------------------------------------------------

@@ -151,12 +151,24 @@ def _restore_before_every_cell() -> None:
 
     def around_cell(*args, **kwargs):
         restore()
+    _brief_check_errors(shell)
     shell.events.register("pre_run_cell", around_cell)
     shell.events.register("post_run_cell", around_cell)   # before the kernel's own machinery runs again
     shell._convcourse_restore = True
     if _grading():
         # while grading, an error shows its type and message (the checker's verdict), not the test's source
         shell.InteractiveTB.set_mode(mode="Minimal")
+
+
+def _brief_check_errors(shell) -> None:  # noqa: ANN001
+    """A failed check shows one line (what to fix), not a traceback through the checking framework."""
+    from .checks.core import CheckError, NotWritten
+
+    def brief(self, etype, value, tb, tb_offset=None):  # noqa: ANN001
+        stb = [f"{etype.__name__}: {value}"]
+        self._showtraceback(etype, value, stb)
+        return stb
+    shell.set_custom_exc((CheckError, NotWritten), brief)
 
 
 def start(quiet: bool = False) -> None:

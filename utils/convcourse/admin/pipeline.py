@@ -107,10 +107,32 @@ def build_solution(root: pathlib.Path, aid: str, run: bool = True) -> pathlib.Pa
     return out
 
 
+def grader(root: pathlib.Path):
+    """The grader's private package (``grader/convgrader``), imported from this course folder."""
+    path = str(root / "grader")
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    import convgrader
+    import convgrader.notebooks
+
+    return convgrader
+
+
+def build_book(root: pathlib.Path, aid: str) -> pathlib.Path | None:
+    """Write the visible answer book of a notebook graded outside the kernel (None for the others)."""
+    grader(root)
+    from convgrader import books, notebooks
+
+    if aid not in notebooks.converted():
+        return None
+    return pathlib.Path(books.write(aid, str(root / "utils" / "convcourse" / "checks" / "books")))
+
+
 def build(root: pathlib.Path, aids: list[str] | None = None, solutions: bool = True) -> None:
-    """Regenerate release/ and solutions/ for the given (default: all) assignments."""
+    """Regenerate the answer books, release/ and solutions/ for the given (default: all) assignments."""
     for aid in aids or assignments(root):
         t0 = time.perf_counter()
+        build_book(root, aid)
         build_release(root, aid)
         if solutions:
             build_solution(root, aid)
@@ -132,6 +154,7 @@ class Submission:
 def _catalogue(root: pathlib.Path, aid: str):
     import importlib
 
+    grader(root)
     sys.path.insert(0, str(root))
     try:
         return importlib.import_module(f"autograde_tests.catalogue.{aid.split('_', 1)[1]}")
@@ -283,6 +306,9 @@ dependencies = {dependencies}
 where = ["utils"]
 include = ["convcourse*"]
 exclude = ["convcourse.admin*"]
+
+[tool.setuptools.package-data]
+convcourse = ["checks/books/*.json"]
 """
 
 STUDENT_README = """\

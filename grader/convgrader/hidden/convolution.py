@@ -6,11 +6,10 @@ calls; and the correct letters of the two questions of §24.2.1.
 """
 import numpy as np
 
-from convcourse.checks import convolution as c
-from convcourse.checks.convolution import _rng_cases_corr2d
+from convgrader.checks import convolution as c
+from convgrader.checks.convolution import _rng_cases_corr2d
 from convcourse.checks.core import Case, check_choice
 
-from . import seal
 
 SEED = 24_2_1
 
@@ -101,4 +100,3 @@ def hidden_answer_num_filters(answer):
     check_choice(answer, name="answer_num_filters", correct="C")
 
 
-seal(globals())
