@@ -10,11 +10,11 @@ TORCH_SPEC ?= torch==2.13.0
 PIP_EXTRA  ?=
 JOBS   ?= 2
 
-.PHONY: help setup demo test lab build bundle bench clean
+.PHONY: help setup demo test test-fast lab build bundle bench clean clean-grades
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,11 @@ demo: setup  ## instructor round on a demo: release, sample submissions, autogra
 test: setup  ## the full test suite (what CI runs)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
 
-lab: setup  ## open JupyterLab on the student notebooks
-	$(BIN)/jupyter lab release/
+test-fast: setup  ## the in-process tier: ops, checkers, catalogues, answer keys, conventions (no kernels)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not nbgrader and not notebook"
+
+lab: setup  ## open JupyterLab on the student notebooks (the formgrader needs the venv's tools on PATH)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab release/
 
 build: setup  ## regenerate release/ and solutions/ from source/
 	$(BIN)/course build
@@ -44,5 +47,10 @@ bundle: setup  ## write student_bundle.zip (release notebooks + library)
 bench: setup  ## print the benchmarks
 	$(BIN)/course bench
 
-clean:  ## remove generated working state (not release/ or solutions/)
-	rm -rf demo_course student_bundle.zip submitted autograded feedback gradebook.db .pytest_cache
+clean:  ## remove the demo course and build outputs (never grades or submissions)
+	rm -rf demo_course student_bundle.zip student_bundle quarantine .pytest_cache .hypothesis build dist
+
+clean-grades:  ## delete THIS course's gradebook, submissions, autograded notebooks and feedback (asks first)
+	@printf 'This deletes gradebook.db, submitted/, autograded/ and feedback/ of %s.\nType "delete grades" to go on: ' "$(CURDIR)"; \
+	read answer; [ "$$answer" = "delete grades" ] || { echo "nothing deleted"; exit 1; }; \
+	rm -rf gradebook.db submitted autograded feedback; echo "deleted"

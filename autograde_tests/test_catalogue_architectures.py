@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from autograde_tests.catalogue import architectures as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import architectures as hidden
-from convcourse.checks import architectures as checks
+from convgrader.checks import architectures as checks
+from convgrader.hidden import architectures as hidden
 
 # The brief's minimum number of bugs per graded name.
 MIN_BUGS = {"EncoderDecoder": 5, "UNet": 7, "iou": 5, "boundary_band": 5, "ResidualBlock": 7}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from autograde_tests.catalogue import dilation as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import dilation as hidden
-from convcourse.checks import dilation as checks
+from convgrader.hidden import dilation as hidden
+from convgrader.checks import dilation as checks
 
 # The brief's minimum number of bugs per graded name.
 MIN_BUGS = {name: 7 for name in cat.FUNCTIONS}

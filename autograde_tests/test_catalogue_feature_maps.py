@@ -10,10 +10,14 @@ mistake.  A summary prints the kill rate per function.
 """
 from __future__ import annotations
 
+import pytest
+
+from convcourse.checks.core import CheckError
+
 from autograde_tests.catalogue import feature_maps as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import feature_maps as hidden
-from convcourse.checks import feature_maps as checks
+from convgrader.checks import feature_maps as checks
+from convgrader.hidden import feature_maps as hidden
 
 MIN_BUGS = {"pca_rgb": 7, "receptive_field": 7, "empirical_receptive_field": 7,
             "answer_rf_after_pool": 3, "answer_corner_pixels": 3}
@@ -32,6 +36,8 @@ EXPECTED_MESSAGES = {
     ("pca_rgb", "crashes when C < 3 (assumes three components)"): ["raised"],
     ("pca_rgb", "pixels read with features.reshape(-1, C)"): ["reshape"],
     ("pca_rgb", "channels standardised (correlation-matrix PCA)"): ["standard deviation"],
+    ("pca_rgb", "forgot to reverse eigh's ascending order (vecs[:, :3])"): ["ascending", "not reversed"],
+    ("pca_rgb", "projections scaled to unit variance: all NaN on a constant map"): ["nan", "constant"],
     ("pca_rgb", "centres the input in place through a reshape view"): ["in place"],
     ("pca_rgb", "rescaled per pixel (across R, G, B) instead of per channel"): ["per pixel"],
     ("pca_rgb", "reshaped to (M, N, 3)"): ["swapped"],
@@ -75,4 +81,68 @@ EXPECTED_MESSAGES = {
     ("answer_corner_pixels", "A: the full 7x7 field (49)"): ["not the right choice"],
 }
 
+# (function, bug label) -> words the failure message must NOT contain: a diagnosis that names another mistake.
+WRONG_DIAGNOSES = {
+    ("pca_rgb", "forgot to reverse eigh's ascending order (vecs[:, :3])"): ["mean-centred"],
+    ("pca_rgb", "components of the smallest eigenvalues (eigh's ascending order)"): ["mean-centred"],
+    ("pca_rgb", "largest three in ascending order (vecs[:, -3:])"): ["mean-centred"],
+}
+
 globals().update(catalogue_tests(cat, checks, hidden, MIN_BUGS, EXPECTED_MESSAGES))
+
+
+@pytest.mark.parametrize("name, label", list(WRONG_DIAGNOSES))
+def test_diagnosis_names_the_right_mistake(name, label):
+    """Both checks run on the bug; the message of the first that rejects it names no unrelated mistake."""
+    index = [lab for lab, _ in cat.BUGS[name]].index(label)
+    outcome = _outcome(name, index)
+    for word in WRONG_DIAGNOSES[(name, label)]:
+        assert word.lower() not in outcome.lower(), f"bug {label!r} was diagnosed as another mistake:\n{outcome}"
+
+
+def _namespace(source: str, name: str) -> dict:
+    import numpy as np
+    import torch
+
+    ns = {"np": np, "torch": torch, "nn": torch.nn, "__name__": "__main__"}
+    for other in cat.FUNCTIONS:
+        if other != name:
+            exec(cat.CORRECT[other][0][1], ns)  # noqa: S102
+    exec(source, ns)  # noqa: S102
+    return ns
+
+
+def _outcome(name: str, index: int) -> str:
+    ns = _namespace(cat.BUGS[name][index][1], name)
+    for check in (getattr(checks, f"check_{name}"), getattr(hidden, f"hidden_{name}")):
+        try:
+            check(ns[name])
+        except CheckError as e:
+            return str(e)
+    raise AssertionError(f"{cat.BUGS[name][index][0]!r} passed both checks")
+
+
+
+def _verdict(check, fn) -> tuple | None:
+    """None when the check passes, else the error's type and its diagnosis and hint lines."""
+    try:
+        check(fn)
+    except CheckError as e:
+        keep = ("  This looks like", "  This matches", "  - ", "  Hint:")
+        return type(e).__name__, [line for line in str(e).splitlines() if line.startswith(keep)]
+    return None
+
+
+@pytest.mark.parametrize("name, kind, index", [
+    pytest.param(name, kind, i, id=f"{name}:{kind}:{label}") for name in cat.FUNCTIONS
+    for kind, table in (("bug", cat.BUGS), ("correct", cat.CORRECT)) for i, (label, _) in enumerate(table[name])])
+def test_visible_answer_book_agrees_with_the_grader(name, kind, index):
+    """The student's visible check (the answer book replayed) gives the grader's visible verdict and diagnosis
+    (the grader calls through a stand-in kernel, so a value's description may differ: np.float64 arrives as
+    a float)."""
+    from convcourse.checks import feature_maps as student
+
+    source = (cat.BUGS if kind == "bug" else cat.CORRECT)[name][index][1]
+    grader_says = _verdict(getattr(checks, f"check_{name}"), _namespace(source, name)[name])
+    student_says = _verdict(getattr(student, f"check_{name}"), _namespace(source, name)[name])
+    assert student_says == grader_says

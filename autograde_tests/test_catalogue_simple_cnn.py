@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from autograde_tests.catalogue import simple_cnn as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import simple_cnn as hidden
-from convcourse.checks import simple_cnn as checks
+from convgrader.hidden import simple_cnn as hidden
+from convgrader.checks import simple_cnn as checks
 
 # The brief's minimum number of bugs per graded name.
 MIN_BUGS = {"relu": 5, "softmax": 7, "gap": 5, "fc": 5, "simple_cnn_forward": 7, "simple_cnn_num_params": 3,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from autograde_tests.catalogue import stride as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import stride as hidden
-from convcourse.checks import stride as checks
+from convgrader.hidden import stride as hidden
+from convgrader.checks import stride as checks
 
 MIN_BUGS = {name: 7 for name in cat.FUNCTIONS} | {name: 3 for name in cat.ANSWERS}
 

@@ -20,9 +20,12 @@ import torch
 
 from autograde_tests.catalogue import worked_example as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import worked_example as hidden
-from convcourse.checks import worked_example as checks
+from convcourse import agent
+from convcourse.checks import worked_example as visible
 from convcourse.checks.core import CheckError
+from convgrader.checks import worked_example as checks
+from convgrader.hidden import worked_example as hidden
+from convgrader.remote import local_notebook
 
 MIN_BUGS = {name: 7 for name in cat.FUNCTIONS}
 
@@ -83,7 +86,7 @@ def _reference(name):
 
 def _train(seed, x, y):
     torch.manual_seed(seed)
-    model = checks.TinyCNN(2, 9, 2)
+    model = checks.Replica(2, 9, 2)
     with contextlib.redirect_stdout(io.StringIO()):
         _reference("train_classifier")(model, x, y)
     return model
@@ -106,9 +109,10 @@ def trained():
 
 def test_results_pass_for_the_course_pipeline(trained):
     lines, textures = _reference("make_lines"), _reference("make_oriented_textures")
-    checks.check_results(trained["model"], lines, textures)
+    modulate, accuracy = _reference("modulate"), _reference("accuracy")
+    visible.check_results(trained["model"], lines, textures, modulate, accuracy)
     hidden.hidden_results(trained["model"])
-    checks.check_results_fixed(trained["fixed"], lines)
+    visible.check_results_fixed(trained["fixed"], lines, modulate, accuracy)
     hidden.hidden_results_fixed(trained["fixed"])
 
 
@@ -121,6 +125,29 @@ def test_results_reject_networks_that_miss_a_threshold(trained):
         hidden.hidden_results_fixed(trained["model"])         # still fooled
     torch.manual_seed(0)
     with pytest.raises(CheckError, match="clean test accuracy"):
-        hidden.hidden_results(checks.TinyCNN(2, 9, 2))        # untrained
+        hidden.hidden_results(checks.Replica(2, 9, 2))        # untrained
     with pytest.raises(CheckError, match="SimpleCNN"):
-        hidden.hidden_results(checks.TinyCNN(4, 9, 2))        # another architecture
+        hidden.hidden_results(checks.Replica(4, 9, 2))        # another architecture
+    with pytest.raises(CheckError, match="SimpleCNN"):
+        hidden.hidden_results(np.zeros(3))                    # not a network
+
+
+def test_visible_results_use_the_students_functions(trained):
+    lines, textures = _reference("make_lines"), _reference("make_oriented_textures")
+    modulate, accuracy = _reference("modulate"), _reference("accuracy")
+    with pytest.raises(CheckError, match="accuracy_test"):
+        visible.check_results(trained["model"], lines, textures, modulate,
+                              lambda model, x, y: 100 * accuracy(model, x, y))
+    with pytest.raises(CheckError, match="modulated horizontal lines"):
+        visible.check_results_fixed(trained["model"], lines, modulate, accuracy)
+
+
+@pytest.mark.skipif("module_of" not in agent._OPS, reason="the kernel agent cannot yet report a module held in "
+                                                           "a variable (op module_of)")
+def test_results_read_the_network_from_the_kernel(trained):
+    """The grader's path: the weights of the notebook's variables, asked of the kernel (here a stand-in)."""
+    nb = local_notebook({"model": trained["model"], "model_fixed": trained["fixed"], "other": trained["same"]})
+    hidden.hidden_results(nb)
+    hidden.hidden_results_fixed(nb)
+    with pytest.raises(CheckError, match="not defined"):
+        hidden.hidden_results(local_notebook({}))

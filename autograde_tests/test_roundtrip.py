@@ -34,6 +34,15 @@ def corr2d(x, w, b=0.0):
 '''
 
 
+def _attack(student):
+    from convcourse.admin.attacks import ATTACKS
+    return next(a.code for a in ATTACKS if a.student == student)
+
+
+FLIPPED = __import__("convcourse.admin.robustness", fromlist=["FLIPPED_CORR2D"]).FLIPPED_CORR2D
+BLANK_CORR2D = "def corr2d(x, w, b=0.0):\n    raise NotImplementedError()\n"
+
+
 def roundtrip_bug(aid):
     return importlib.import_module(f"autograde_tests.catalogue.{aid.split('_', 1)[1]}").ROUNDTRIP_BUG
 
@@ -73,6 +82,12 @@ def graded(tmp_path_factory):
         pipeline.Submission("wrong-toeplitz", "one wrong function",
                             replace={"toeplitz_1d": roundtrip_bug(AID)["code"]}),
         pipeline.Submission("noisy", "correct but warns", replace={"corr2d": NOISY_CORR2D}),
+        # attacks on the verdict, graded by plain `nbgrader autograde` (the course's config) as well
+        pipeline.Submission("attack-agent", "flipped corr2d, responder replaced",
+                            replace={"corr2d": _attack("a-patch-agent") + "\n" + FLIPPED}),
+        pipeline.Submission("attack-transformer", "release, every later cell rewritten",
+                            replace={"corr2d": _attack("a-input-transformer") + "\n" + BLANK_CORR2D},
+                            blank_others=True),
     ]
     for sub in subs:
         pipeline.write_submission(course, ROOT, AID, sub)
@@ -111,6 +126,14 @@ def test_warning_on_stderr_costs_nothing(graded):
     cell = next(c for c in nb.cells if nbt.grade_id(c) == "corr2d_test")
     shown = "".join(o.get("text", "") for o in cell.outputs)
     assert "this implementation is slow" in shown, "the warning should be reported to the student"
+
+
+def test_attacks_earn_nothing_under_plain_nbgrader(graded):
+    """No kernel-side tampering raises a score, whichever autograde command grades it."""
+    _, rows = graded
+    assert rows["attack-agent"]["score"] <= max_score() - 3, rows["attack-agent"]
+    assert "corr2d_test 0/3" in rows["attack-agent"]["failed"], rows["attack-agent"]
+    assert rows["attack-transformer"]["score"] == 0, rows["attack-transformer"]
 
 
 def test_feedback_and_export(graded):

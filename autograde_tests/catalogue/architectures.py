@@ -872,9 +872,10 @@ BUGS_RES = [
 # --------------------------------------------------- hard-coded visible answers
 
 def _hardcoded_iou() -> str:
-    from convcourse.checks import architectures as checks
+    from convgrader.checks import architectures as checks
 
-    table = [((int((p != 0).sum()), int((t != 0).sum())), checks.iou_reference(p, t)) for _, p, t in checks.cases_iou()]
+    table = [((int((case.args[0].array != 0).sum()), int((case.args[1].array != 0).sum())),
+              checks.iou_reference(*case.args)) for case in checks.cases_iou()]
     return _s(f'''
         TABLE = {table!r}
 

@@ -790,7 +790,7 @@ def _hardcoded(name: str, signature: str, key_expr: str, fallback: str, table: d
 def _hardcoded_entries():
     """Solutions that hard-code the visible tests' answers (built from the visible cases)."""
     from convcourse import ops
-    from convcourse.checks import dilation as cd
+    from convgrader.checks import dilation as cd
 
     def table(cases, reference, key):
         out = {}

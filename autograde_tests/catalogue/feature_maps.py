@@ -266,6 +266,24 @@ BUGS_PCA = _entries(
                     out[:, c] = (Y[:, c] - Y[:, c].min()) / np.ptp(Y[:, c])
             return out.reshape(N, M, 3)
         """),
+    ("forgot to reverse eigh's ascending order (vecs[:, :3])",
+     _pca_with("    order = np.argsort(vals)[::-1][:3]\n    Y = X @ vecs[:, order]\n", "    Y = X @ vecs[:, :3]\n")),
+    ("projections scaled to unit variance: all NaN on a constant map", """
+        def pca_rgb(features):
+            f = np.asarray(features, dtype=float)
+            C, N, M = f.shape
+            X = f.reshape(C, N * M).T
+            X = X - X.mean(axis=0)
+            vals, vecs = np.linalg.eigh(X.T @ X / (N * M))
+            Y = X @ vecs[:, np.argsort(vals)[::-1][:3]]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                Y = Y / Y.std(axis=0)                     # unit variance: the colours do not change
+                lo, hi = Y.min(axis=0), Y.max(axis=0)
+                span = np.where(hi - lo == 0, 1.0, hi - lo)
+                out = np.zeros((N * M, 3))
+                out[:, :Y.shape[1]] = (Y - lo) / span
+            return out.reshape(N, M, 3)
+        """),
     ("np.cov of the pixel matrix without rowvar=False", """
         def pca_rgb(features):
             f = np.asarray(features, dtype=float)

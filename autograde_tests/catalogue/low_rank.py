@@ -786,7 +786,7 @@ BUGS_ANSWER_BREAK_EVEN = _entries(
 def _hardcoded_entries():
     """Solutions that return the visible tests' answers from a table and give up elsewhere."""
     from convcourse import ops
-    from convcourse.checks import low_rank as lr
+    from convgrader.checks import low_rank as lr
 
     def key_of(a):
         a = np.asarray(a, dtype=float)

@@ -257,6 +257,18 @@ BUGS_MAX_POOL = _entries(
             win = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(-2, -1))
             return win[..., ::s, ::s, :, :].max(axis=(-2, -1))
         """),
+    ("output buffer np.empty_like(x): integer in, integer out", """
+        def max_pool(x, k, stride=None):
+            x = np.asarray(x)
+            s = k if stride is None else stride
+            N, M = x.shape[-2:]
+            n_out, m_out = (N - k) // s + 1, (M - k) // s + 1
+            out = np.empty_like(x, shape=x.shape[:-2] + (n_out, m_out))
+            for i in range(n_out):
+                for j in range(m_out):
+                    out[..., i, j] = x[..., i * s:i * s + k, j * s:j * s + k].max(axis=(-2, -1))
+            return out
+        """),
     ("assumes a 2-D image (N, M = x.shape)", """
         def max_pool(x, k, stride=None):
             x = np.asarray(x, dtype=float)
@@ -591,6 +603,11 @@ BUGS_CHANNEL_MAX_POOL = _entries(
             C, N, M = x.shape
             return x.reshape(C // group, group, N, M).max(axis=1)
         """),
+    ("np.maximum.reduceat on the input as given: integer in, integer out", """
+        def channel_max_pool(x, group):
+            x = np.asarray(x)
+            return np.maximum.reduceat(x, np.arange(0, x.shape[0], group), axis=0)
+        """),
     ("max of |x|", """
         def channel_max_pool(x, group):
             x = np.abs(np.asarray(x, dtype=float))
@@ -727,6 +744,10 @@ BUGS_GLOBAL_MAX_POOL = _entries(
     ("integer input gives an integer output", """
         def global_max_pool(x):
             return np.asarray(x).max(axis=(1, 2))
+        """),
+    ("np.amax without a cast: integer in, integer out", """
+        def global_max_pool(x):
+            return np.amax(x, axis=(-2, -1))
         """),
     ("max of |x|", """
         def global_max_pool(x):
@@ -1023,7 +1044,7 @@ def _table(cases, reference, key):
 def _hardcoded_entries():
     """Solutions that hard-code the visible tests' answers (built from the visible cases)."""
     from convcourse import ops
-    from convcourse.checks import pooling as pc
+    from convgrader.checks import pooling as pc
 
     def xkey(x, *rest, **kw):
         return (np.shape(x), round(float(np.sum(x)), 6))

@@ -19,7 +19,7 @@ import textwrap
 import numpy as np
 
 from convcourse import ops
-from convcourse.checks import simple_cnn as sc
+from convgrader.checks import simple_cnn as sc
 
 __all__ = ["FUNCTIONS", "ANSWERS", "CORRECT", "BUGS", "ROUNDTRIP_BUG"]
 

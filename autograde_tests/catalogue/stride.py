@@ -742,7 +742,7 @@ BUGS_ANSWER_LEAST_ALIASING = _entries(
 def _hardcoded_entries():
     """Solutions that return the visible tests' answers from a table and give up elsewhere."""
     from convcourse import ops
-    from convcourse.checks import stride as cs
+    from convgrader.checks import stride as cs
 
     def key(x):
         x = np.asarray(x, dtype=float)

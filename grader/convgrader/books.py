@@ -24,6 +24,9 @@ def book(assignment: str) -> dict:
     spec = notebooks.spec(assignment)
     out = {}
     for name, visible in spec.visible.items():
+        if hasattr(visible, "book"):        # a module check writes its own entries
+            out[name] = visible.book()
+            continue
         rec = Recorder(name)
         visible(rec)
         out[name] = rec.groups

@@ -102,6 +102,11 @@ class TrustedExecute(NbGraderPreprocessor):
     kernel_name = Unicode("python3", help="Kernel spec the notebook runs in.").tag(config=True)
     legacy_pythonpath = List(Unicode(), [], help="Paths put on the kernel's PYTHONPATH for notebooks whose "
                                                  "tests still run in the kernel.").tag(config=True)
+    sandbox = Unicode("auto", help="Run kernels in their own user, mount and PID namespaces: 'auto' (where the "
+                                   "system allows it), 'on' (refuse to grade without) or 'off'.").tag(config=True)
+    hide = List(Unicode(), [], help="Folders whose contents a sandboxed kernel does not see (its own folder, "
+                                    "Python and the student package excepted). The course folder and the "
+                                    "grader's folder are always hidden.").tag(config=True)
 
     def preprocess(self, nb, resources):  # noqa: ANN001
         resources = resources or {}
@@ -111,8 +116,11 @@ class TrustedExecute(NbGraderPreprocessor):
         env = kernel_env(tests is not None, list(self.legacy_pythonpath))
         count = 0
         t0 = time.monotonic()
+        hide = list(dict.fromkeys([os.getcwd(), os.path.dirname(GRADER_DIR), *self.hide]))
+        if tests is None:
+            hide = []          # tests that still run in the kernel import the hidden tests from the course folder
         with Session(path, env=env, memory_gb=self.memory_gb, cell_timeout=self.timeout,
-                     kernel_name=self.kernel_name, logger=self.log) as session:
+                     kernel_name=self.kernel_name, logger=self.log, sandbox=self.sandbox, hide=hide) as session:
             handle = Notebook(session, self.call_timeout)
             for cell in nb.cells:
                 if cell.cell_type != "code":

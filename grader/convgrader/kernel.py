@@ -57,13 +57,30 @@ class Result:
 
 
 class _KM(KernelManager):
-    """A kernel manager whose kernels start under :data:`LAUNCHER` (hard memory limit)."""
+    """A kernel manager whose kernels start under :data:`LAUNCHER` (sandbox, hard memory limit)."""
 
     memory_bytes = 0
+    sandbox = "auto"
+    hides: list = []          # (root, [paths kept visible])
 
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001
         cmd = super().format_kernel_cmd(extra_arguments)
-        return [sys.executable, LAUNCHER, str(int(self.memory_bytes)), "--"] + cmd
+        opts = ["--memory", str(int(self.memory_bytes)), "--sandbox", self.sandbox]
+        keep_conn = [self.connection_file] if self.connection_file else []
+        runtime = os.path.dirname(os.path.abspath(self.connection_file)) if self.connection_file else None
+        hides = list(self.hides) + ([(runtime, keep_conn)] if runtime else [])
+        for root, keep in hides:
+            if root and "," not in "".join(keep) and ":" not in root:
+                opts += ["--hide", f"{root}:{','.join(keep)}"]
+        return [sys.executable, LAUNCHER, *opts, "--"] + cmd
+
+
+def visible_paths(cwd: str) -> list[str]:
+    """What a sandboxed kernel still sees under the hidden roots: its folder, Python, the student package."""
+    import convcourse
+
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(convcourse.__file__)))
+    return [os.path.realpath(p) for p in (cwd, sys.prefix, sys.base_prefix, package_parent)]
 
 
 def kill_token(token: str) -> int:
@@ -91,8 +108,10 @@ class GradingKernel:
     """One kernel for one notebook's grading (see the module docstring)."""
 
     def __init__(self, cwd: str, *, env: dict | None = None, memory_gb: float = 6.0,
-                 kernel_name: str = "python3", startup_timeout: float = 120.0, grace: float = 3.0):
+                 kernel_name: str = "python3", startup_timeout: float = 120.0, grace: float = 3.0,
+                 sandbox: str = "auto", hide: list[str] | None = None):
         self.cwd, self.kernel_name = cwd, kernel_name
+        self.sandbox, self.hide = sandbox, list(hide or [])
         self.env = dict(os.environ if env is None else env)
         self.memory_gb, self.startup_timeout, self.grace = memory_gb, startup_timeout, grace
         self.token = uuid.uuid4().hex
@@ -107,6 +126,9 @@ class GradingKernel:
         env[TOKEN_VAR] = self.token
         km = _KM(kernel_name=self.kernel_name)
         km.memory_bytes = int(self.memory_gb * 2**30) if self.memory_gb > 0 else 0
+        km.sandbox = self.sandbox
+        keep = visible_paths(self.cwd)
+        km.hides = [(root, keep) for root in self.hide]
         self.km = km
         km.start_kernel(cwd=self.cwd, env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         kc = km.client()
@@ -252,8 +274,10 @@ class Session:
     """A kernel kept usable through faults: restarted, and the earlier cells run again, when it is lost."""
 
     def __init__(self, cwd: str, *, env: dict | None = None, memory_gb: float = 6.0, cell_timeout: float = 30.0,
-                 kernel_name: str = "python3", max_restarts: int = 8, logger: Any = None):
+                 kernel_name: str = "python3", max_restarts: int = 8, logger: Any = None, sandbox: str = "auto",
+                 hide: list[str] | None = None):
         self.cwd, self.env, self.memory_gb = cwd, env, memory_gb
+        self.sandbox, self.hide = sandbox, list(hide or [])
         self.cell_timeout, self.kernel_name, self.max_restarts = cell_timeout, kernel_name, max_restarts
         self.history: list[str] = []
         self.restarts = 0
@@ -276,7 +300,8 @@ class Session:
     def _new_kernel(self) -> None:
         if self.kernel is not None:
             self.kernel.close()
-        self.kernel = GradingKernel(self.cwd, env=self.env, memory_gb=self.memory_gb, kernel_name=self.kernel_name)
+        self.kernel = GradingKernel(self.cwd, env=self.env, memory_gb=self.memory_gb, kernel_name=self.kernel_name,
+                                    sandbox=self.sandbox, hide=self.hide)
         self.kernel.start()
 
     def _recover(self, why: str) -> bool:

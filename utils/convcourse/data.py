@@ -137,20 +137,27 @@ def to_gray(img: np.ndarray) -> np.ndarray:
 
 
 def _area_matrix(n_in: int, n_out: int) -> np.ndarray:
-    """``(n_out, n_in)`` matrix averaging input cells over each output cell (box/area filter)."""
-    edges_out = np.arange(n_out + 1) * (n_in / n_out)
-    lo = np.maximum(edges_out[:-1, None], np.arange(n_in)[None, :])
-    hi = np.minimum(edges_out[1:, None], np.arange(1, n_in + 1)[None, :])
-    a = np.clip(hi - lo, 0.0, None)
+    """``(n_out, n_in)`` resampling matrix: an antialiased triangle (linear) filter.
+
+    Downsampling widens the triangle to the output's pixel spacing (as image libraries' antialiased bilinear
+    resize does), so little aliases; upsampling interpolates linearly. Rows sum to 1, so the value range is kept.
+    """
+    scale = max(n_in / n_out, 1.0)
+    centres = (np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5
+    a = np.clip(1.0 - np.abs(np.arange(n_in)[None, :] - centres[:, None]) / scale, 0.0, None)
+    empty = a.sum(axis=1) == 0
+    if empty.any():
+        a[empty, np.clip(np.round(centres[empty]).astype(int), 0, n_in - 1)] = 1.0
     return a / a.sum(axis=1, keepdims=True)
 
 
 def resize(img: np.ndarray, size) -> np.ndarray:
-    """Centre-crop to the target aspect ratio, then resample by area averaging.
+    """Centre-crop to the target aspect ratio, then resample with an antialiased linear filter.
 
-    Each output pixel is the mean of the input area it covers (exact block
-    means for integer factors), so downsampling does not alias much and the
-    value range is preserved. Upsampling repeats pixels (box interpolation).
+    Each output pixel is a weighted mean of the input pixels near it, with a
+    triangle as wide as the output's pixel spacing, so downsampling does not
+    alias much and the value range is preserved. Upsampling interpolates
+    linearly.
 
     Parameters
     ----------
@@ -188,7 +195,7 @@ def sample_image(name: str = "grace_hopper", size=None, gray: bool = True) -> np
         ``"present"``, ``"logo"``, ``"mri"``, ``"terrain"``.
     size : None, int or ``(N, M)``
         None keeps the native size; otherwise the image is centre-cropped to
-        the aspect ratio of ``size`` and area-averaged to exactly that shape
+        the aspect ratio of ``size`` and resampled (antialiased) to exactly that shape
         (see :func:`resize`). ``size=128`` gives ``(128, 128)``.
     gray : bool
         True (default) gives one channel ``(N, M)`` (BT.601 luma); False gives

@@ -65,13 +65,12 @@ class Opaque:
 
 def _array(a: np.ndarray, scalar: bool = False) -> dict:
     if a.dtype.kind == "c":
-        return {"__complex__": [_array(np.ascontiguousarray(a.real)), _array(np.ascontiguousarray(a.imag))],
-                "scalar": scalar}
+        return {"__complex__": [_array(np.array(a.real)), _array(np.array(a.imag))], "scalar": scalar}
     if a.dtype.kind not in _KINDS:
         raise WireError(f"arrays of dtype {a.dtype} cannot be sent")
-    a = np.ascontiguousarray(a)
-    return {"__nd__": a.dtype.str, "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii"),
-            "scalar": scalar}
+    shape = list(a.shape)            # (np.ascontiguousarray makes a 0-d array 1-d)
+    data = np.ascontiguousarray(a).tobytes()
+    return {"__nd__": a.dtype.str, "shape": shape, "data": base64.b64encode(data).decode("ascii"), "scalar": scalar}
 
 
 def to_plain(obj: Any, depth: int = 0) -> Any:
@@ -125,8 +124,11 @@ def encode(obj: Any) -> str:
 
 def _decode_array(d: dict) -> np.ndarray | np.generic:
     if "__complex__" in d:
-        re, im = (_decode_array(part) for part in d["__complex__"])
-        out = np.asarray(re) + 1j * np.asarray(im)
+        re, im = (np.asarray(_decode_array(part)) for part in d["__complex__"])
+        if re.shape != im.shape or re.dtype.kind != "f" or im.dtype != re.dtype:
+            raise WireError("bad complex array")
+        out = np.empty(re.shape, dtype=np.result_type(re.dtype, np.complex64))
+        out.real, out.imag = re, im
         return out[()] if d.get("scalar") else out
     dtype = np.dtype(str(d["__nd__"]))
     if dtype.kind not in _KINDS or dtype.hasobject:

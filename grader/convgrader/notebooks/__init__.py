@@ -63,12 +63,25 @@ def value_test(hidden: ModuleType, name: str, explain: str = "") -> Callable:
     return test
 
 
+def module_test(checks: ModuleType, hidden: ModuleType, name: str) -> Callable:
+    """A class the student writes (an nn.Module): built and probed in the kernel, judged here."""
+    visible, secret = getattr(checks, f"check_{name}"), getattr(hidden, f"hidden_{name}")
+
+    def test(notebook) -> None:  # noqa: ANN001
+        visible(notebook)
+        secret(notebook)
+    test.__name__ = f"test_{name}"
+    return test
+
+
 def build_spec(assignment: str, checks: ModuleType, hidden: ModuleType, functions: list[str],
-               values: dict[str, str] | None = None, extra_tests: dict | None = None) -> Spec:
+               values: dict[str, str] | None = None, extra_tests: dict | None = None,
+               modules: list[str] | None = None) -> Spec:
     tests = {f"{n}_test": function_test(checks, hidden, n) for n in functions}
+    tests.update({f"{n}_test": module_test(checks, hidden, n) for n in modules or []})
     tests.update({f"{n}_test": value_test(hidden, n, why) for n, why in (values or {}).items()})
     tests.update(extra_tests or {})
-    visible = {n: getattr(checks, f"check_{n}") for n in functions}
+    visible = {n: getattr(checks, f"check_{n}") for n in list(functions) + list(modules or [])}
     return Spec(assignment, visible, tests)
 
 

@@ -7,8 +7,9 @@
    64x64, 3x3 (target <= 3x).
 3. The worked example's accuracies (clean, out-of-domain, modulated, after
    the fix) and training times.
-4. Seconds to autograde one submission of each notebook with the real
-   ``nbgrader autograde``.
+4. Wall and CPU seconds to autograde one full submission of each notebook
+   with the real ``nbgrader autograde``, side by side with nbgrader's own
+   in-kernel ``Execute`` on the same submission.
 """
 from __future__ import annotations
 
@@ -61,16 +62,44 @@ def numpy_vs_torch(root: pathlib.Path) -> list[tuple[str, float, float, float]]:
              numpy_ms / torch_ms)]
 
 
-def autograde_seconds(root: pathlib.Path, aids: list[str]) -> list[tuple[str, float]]:
+IN_KERNEL = """
+# nbgrader's own Execute: every cell, test cells included, runs in the student's kernel
+from nbgrader.preprocessors import Execute as _Execute
+c.Autograde.autograde_preprocessors = [_Execute if p.__name__ == "TrustedExecute" else p
+                                       for p in c.Autograde.autograde_preprocessors]
+c.Execute.timeout = 30
+"""
+
+
+def _timed_autograde(course: pathlib.Path, aid: str) -> tuple[float, float]:
+    """Wall and CPU seconds (this process's children: nbgrader, its kernels) of one autograde."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    pipeline.nbgrader(["autograde", aid, "--student", "bench", "--force"], cwd=course)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def autograde_seconds(root: pathlib.Path, aids: list[str]) -> list[tuple[str, float, float, float, float]]:
+    """Per notebook, the same full submission graded side by side: the trusted path (tests in the grader's
+    process) and nbgrader's in-kernel Execute (test cells in the kernel: for notebooks graded outside the
+    kernel that is the visible checks only). (aid, trusted wall, trusted CPU, in-kernel wall, in-kernel CPU)."""
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        course = pipeline.make_course(pathlib.Path(tmp) / "course", root, aids)
+        trusted = pipeline.make_course(pathlib.Path(tmp) / "trusted", root, aids)
+        kernel = pipeline.make_course(pathlib.Path(tmp) / "kernel", root, aids)
+        with open(kernel / pipeline.CONFIG, "a") as f:
+            f.write(IN_KERNEL)
         for aid in aids:
-            pipeline.nbgrader(["generate_assignment", aid, "--force"], cwd=course)
-            pipeline.write_submission(course, root, aid, pipeline.Submission("bench", "full solution"))
-            t0 = time.perf_counter()
-            pipeline.nbgrader(["autograde", aid, "--student", "bench", "--force"], cwd=course)
-            rows.append((aid, time.perf_counter() - t0))
+            for course in (trusted, kernel):
+                pipeline.nbgrader(["generate_assignment", aid, "--force"], cwd=course)
+                pipeline.write_submission(course, root, aid, pipeline.Submission("bench", "full solution"))
+            tw, tc = _timed_autograde(trusted, aid)
+            kw, kc = _timed_autograde(kernel, aid)
+            rows.append((aid, tw, tc, kw, kc))
     return rows
 
 
@@ -98,6 +127,8 @@ def main(root: pathlib.Path) -> None:
         print("worked example (§24.5): SimpleCNN(2, 9, 2) trained as the notebook does")
         bench_worked_example.run(root)
         print()
-    print("autograding one submission with `nbgrader autograde` (seconds per notebook)")
-    for aid, s in autograde_seconds(root, pipeline.assignments(root)):
-        print(f"  {aid}: {s:.1f} s")
+    print("autograding one full submission with `nbgrader autograde`, side by side: trusted tests (this course) "
+          "vs nbgrader's in-kernel Execute")
+    print(f"  {'notebook':<24}{'trusted wall':>14}{'CPU':>8}{'in-kernel wall':>16}{'CPU':>8}{'CPU ratio':>11}")
+    for aid, tw, tc, kw, kc in autograde_seconds(root, pipeline.assignments(root)):
+        print(f"  {aid:<24}{tw:>12.1f} s{tc:>6.1f} s{kw:>14.1f} s{kc:>6.1f} s{tc / kc if kc else float('nan'):>10.2f}x")

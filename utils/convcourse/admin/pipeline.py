@@ -59,6 +59,10 @@ def nbgrader_env() -> dict[str, str]:
     """The environment for nbgrader processes: this one, with its scripts on PATH (nbgrader runs `alembic`)."""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
+    # the grader's private package, for courses set up outside this repository (the kernels never get it)
+    grader_dir = str(pathlib.Path(__file__).resolve().parents[3] / "grader")
+    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([grader_dir] + [p for p in env.get("PYTHONPATH", "").split(
+        os.pathsep) if p]))
     env.pop("MPLBACKEND", None)   # figures inline, as students see them
     return env
 
@@ -149,6 +153,7 @@ class Submission:
     description: str
     replace: dict = field(default_factory=dict)   # grade_id -> code
     blank: bool = False
+    blank_others: bool = False                    # only the replaced cells are filled (the rest left as released)
 
 
 def _catalogue(root: pathlib.Path, aid: str):
@@ -211,7 +216,7 @@ def make_course(dest: pathlib.Path, root: pathlib.Path, aids: list[str]) -> path
     for aid in aids:
         shutil.copytree(root / "source" / aid, dest / "source" / aid)
     (dest / CONFIG).write_text(
-        "# Demo course: the repository's settings (which also put its hidden tests on PYTHONPATH).\n"
+        "# A course folder using the repository's settings (and its grader).\n"
         "c = get_config()  # noqa: F821\n"
         f"load_subconfig({CONFIG!r}, path={str(root)!r})  # noqa: F821\n"
     )
@@ -224,7 +229,7 @@ def write_submission(course: pathlib.Path, root: pathlib.Path, aid: str, sub: Su
         nb = release
     else:
         source = nbformat.read(notebook_path(root, "source", aid), as_version=4)
-        answers = nbt.solution_code(source)
+        answers = {} if sub.blank_others else nbt.solution_code(source)
         answers.update(sub.replace)
         nb = nbt.fill_submission(release, answers)
     path = course / "submitted" / sub.student / aid / f"{aid}.ipynb"

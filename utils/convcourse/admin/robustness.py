@@ -26,7 +26,8 @@ from . import grading, pipeline
 from . import notebooks as nbt
 
 AID = "01_convolution"
-TIMEOUT = 10          # seconds per cell in this course (infinite loops cost this, twice)
+TIMEOUT = 10          # seconds per cell in this course
+CALL_TIMEOUT = 4      # seconds per call of a student's function (an endless loop costs this, then a restart)
 
 FLIPPED_CORR2D = '''\
 def corr2d(x, w, b=0.0):
@@ -53,6 +54,7 @@ class Case:
     build: Callable | None = None                # (release nb, answers) -> nb | bytes | dict of files
     lost: set | None = None                      # expected lost test cells (None: not checked this way)
     check: Callable | None = None                # (context, row) -> (ok, got)
+    at_least: bool = False                       # lost must include ``lost`` (an attack may break more)
 
 
 def _with(answers: dict, **changes) -> dict:
@@ -95,7 +97,51 @@ def _flipped(a):
     return _with(a, corr2d=FLIPPED_CORR2D)
 
 
+BLANK_CORR2D = "def corr2d(x, w, b=0.0):\n    raise NotImplementedError()\n"
+
+
+def _attack_case(attack, tests: set) -> Case:
+    def build(release, answers):
+        if attack.blank:
+            return _fill(release, {"corr2d": attack.code + "\n" + BLANK_CORR2D})
+        flipped = _flipped(answers)
+        # an attack that defines corr2d comes after the flipped one, so that its own corr2d is the one graded
+        after = attack.append or "def corr2d(" in attack.code
+        code = (flipped["corr2d"] + "\n" + attack.code) if after else (attack.code + "\n" + flipped["corr2d"])
+        return _fill(release, _with(flipped, corr2d=code))
+    check = None
+    if attack.student == "a-daemon":
+        check = lambda ctx, row: _no_process(["sleep", "4321"])   # noqa: E731
+    elif attack.student == "a-fake-reduce":
+        check = lambda ctx, row: (not os.path.exists("/tmp/convcourse-pwned"), "no code ran in the grader")  # noqa
+    elif attack.student == "a-ops":
+        check = lambda ctx, row: _output_mentions(ctx, row.student, "corr2d_test", "course's own code")  # noqa
+    return Case(attack.student, f"verdict: {attack.kind}", attack.what,
+                "0 / 20" if attack.blank else "no more than the wrong corr2d (17 / 20)",
+                build, tests if attack.blank else {"corr2d_test"}, check, at_least=True)
+
+
+def _no_process(cmdline: list[str]):
+    import psutil
+
+    left = []
+    for p in psutil.process_iter(["cmdline"]):
+        try:
+            if p.info["cmdline"] == cmdline:
+                left.append(p.pid)
+        except psutil.Error:
+            continue
+    for pid in left:
+        try:
+            psutil.Process(pid).kill()
+        except psutil.Error:
+            pass
+    return not left, ("nothing left running" if not left else f"still running: {' '.join(cmdline)} ({len(left)})")
+
+
 def cases() -> list[Case]:
+    from .attacks import ATTACKS
+
     wrong = {"corr2d_test"}
     full = None
     return [
@@ -201,7 +247,12 @@ def cases() -> list[Case]:
              check=lambda ctx, row: (any("extra files" in n for n in row.notes), "; ".join(row.notes))),
         Case("full", "nothing lost", "complete solution (reference for the rest)", "20 / 20",
              lambda r, a: _fill(r, a), set()),
-    ] + ([] if full else [])
+    ] + [_attack_case(a, ALL_TESTS) for a in ATTACKS] + ([] if full else [])
+
+
+ALL_TESTS = {"corr2d_test", "convolve2d_test", "corr1d_test", "toeplitz_1d_test", "conv_multi_in_test",
+             "conv_multi_out_test", "conv_layer_test", "conv_num_params_test", "answer_filter_params_test",
+             "answer_num_filters_test", "conv_layer_fast_test"}
 
 
 # ------------------------------------------------------------------ checks
@@ -265,7 +316,8 @@ def run(root: pathlib.Path, dest: pathlib.Path, jobs: int = 2) -> list[tuple[str
     os.environ["CONVCOURSE_MEMORY_LIMIT_GB"] = "3"   # the grading kernels' memory cap in this course
     course = pipeline.make_course(dest, root, [AID])
     with open(course / pipeline.CONFIG, "a") as f:
-        f.write(f"c.Execute.timeout = {TIMEOUT}\n")
+        f.write(f"c.TrustedExecute.timeout = {TIMEOUT}\nc.TrustedExecute.call_timeout = {CALL_TIMEOUT}\n"
+                "c.TrustedExecute.memory_gb = 3\n")
     pipeline.nbgrader(["generate_assignment", AID, "--force"], cwd=course)
     release = nbformat.read(course / "release" / AID / f"{AID}.ipynb", as_version=4)
     answers = nbt.solution_code(nbformat.read(root / "source" / AID / f"{AID}.ipynb", as_version=4))
@@ -292,7 +344,7 @@ def run(root: pathlib.Path, dest: pathlib.Path, jobs: int = 2) -> list[tuple[str
                 ok, got = False, f"{row.status}: {'; '.join(row.problems)}"
             else:
                 lost = _lost(ctx, case.student)
-                ok = lost == case.lost
+                ok = lost >= case.lost if case.at_least else lost == case.lost
                 got = f"{row.score:g} / {row.max_score:g}, lost: {', '.join(sorted(lost)) or 'nothing'}"
                 if row.notes:
                     got += f" ({'; '.join(row.notes)})"

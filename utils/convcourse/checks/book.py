@@ -26,6 +26,12 @@ def load(assignment: str) -> dict:
         return wire.decode(f.read())
 
 
+def _materialize(v):  # noqa: ANN001
+    """Stored arguments as the function takes them (tensors, test networks), as the kernel makes them."""
+    from ..agent import _materialize as make
+    return make(v)
+
+
 def _depends(names: dict) -> dict:
     if not names:
         return {}
@@ -44,7 +50,8 @@ def check(assignment: str, key: str, fn: Callable) -> None:
         name = g["name"]
         for case in g["cases"]:
             args, kwargs = tuple(case["args"]), dict(case["kwargs"])
-            got = call_guarded(fn, args, kwargs, name=name, numpy_only=g["numpy_only"], label=case["label"],
+            call_args, call_kwargs = tuple(_materialize(list(args))), _materialize(kwargs)
+            got = call_guarded(fn, call_args, call_kwargs, name=name, numpy_only=g["numpy_only"], label=case["label"],
                                max_calls=g["max_calls"], depends=_depends(g["depends"]))
             expected = case["expected"]
             compare = compare_sampled if isinstance(expected, dict) and "sample_of" in expected else compare_answer

@@ -197,6 +197,10 @@ class _BudgetExceeded(BaseException):
     """Raised inside the student's call when it makes too many calls."""
 
 
+class _Refused(BaseException):
+    """Raised inside the student's call at its first forbidden call: the verdict is known, stop there."""
+
+
 class _Tracer:
     """A profile hook recording calls into forbidden libraries (and counting calls)."""
 
@@ -209,6 +213,7 @@ class _Tracer:
         self.calls = 0
         self.max_calls = max_calls
         self.trusted: list = []   # frames of course references standing in for the student's other functions
+        self.refused = False      # the call was stopped at a forbidden call (which unset this profiler)
 
     def __call__(self, frame, event, arg):  # noqa: ANN001
         if self.trusted:
@@ -222,8 +227,9 @@ class _Tracer:
         if self.max_calls is not None and self.calls > self.max_calls:
             self.max_calls = None
             raise _BudgetExceeded()
-        if len(self.hits) > 20:
-            return
+        if self.hits:
+            self.refused = True
+            raise _Refused()
         if event == "call":
             code = frame.f_code
             fn = code.co_filename
@@ -264,6 +270,16 @@ def _unique(items: Iterable[str]) -> list[str]:
 # ---------------------------------------------------------------- calling
 
 
+def _is_module(a: Any) -> bool:
+    nn = sys.modules.get("torch.nn")
+    return nn is not None and _isinstance(a, nn.Module)
+
+
+def _copy(a: Any) -> Any:
+    """A deep copy of an argument; torch modules are passed as they are (a function may train them)."""
+    return a if _is_module(a) else copy.deepcopy(a)
+
+
 def run_call(fn: Callable, args: Sequence = (), kwargs: dict | None = None, *, numpy_only: bool = False,
              max_calls: int | None = None, depends: dict | None = None) -> dict:
     """Call ``fn(*args, **kwargs)`` and report what happened, as plain data (no verdict).
@@ -278,10 +294,10 @@ def run_call(fn: Callable, args: Sequence = (), kwargs: dict | None = None, *, n
     """
     restore = _restore          # held in this frame: student code cannot rebind it mid-call
     kwargs = dict(kwargs or {})
-    originals = [copy.deepcopy(a) for a in args]
-    original_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
-    call_args = [copy.deepcopy(a) for a in args]
-    call_kw = {k: copy.deepcopy(v) for k, v in kwargs.items()}
+    originals = [_copy(a) for a in args]
+    original_kw = {k: _copy(v) for k, v in kwargs.items()}
+    call_args = [_copy(a) for a in args]
+    call_kw = {k: _copy(v) for k, v in kwargs.items()}
     err = io.StringIO()
     tracer = _Tracer(max_calls=max_calls, libraries=numpy_only, course=numpy_only)
     report: dict = {"status": "ok", "value": None, "warnings": [], "stderr": "", "forbidden": [],
@@ -301,13 +317,16 @@ def run_call(fn: Callable, args: Sequence = (), kwargs: dict | None = None, *, n
             try:
                 report["value"] = fn(*call_args, **call_kw)
             finally:
-                report["profiler_replaced"] = _getprofile() is not tracer
+                report["profiler_replaced"] = _getprofile() is not tracer and not tracer.refused and \
+                    tracer.max_calls == max_calls
                 _setprofile(previous)
                 for dep, original in swapped.items():
                     namespace[dep] = original
                 restore()   # undo anything the call rebound before its answer is judged
         except _BudgetExceeded:
             report["status"] = "over_budget"
+        except _Refused:
+            report["status"] = "ok"       # judged by its forbidden calls below
         except NotImplementedError as e:
             report["status"] = "not_implemented"
             report["error"] = {"type": "NotImplementedError", "message": str(e)[:500], "line": ""}

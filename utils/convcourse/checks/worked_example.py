@@ -1,42 +1,47 @@
-"""Checks for notebook 08_worked_example (chapter §24.5, horizontal vs vertical lines).
+"""Visible checks for notebook 08_worked_example (chapter §24.5, horizontal vs vertical lines).
 
-The data generators are checked by their *properties* (the course spec's
-contract), not against one reference output: any generator with those
-properties is right.  ``train_classifier`` is checked by watching it work:
-hooks on a small network count the optimisation steps, the batch sizes and
-whether gradients pile up between steps; with ``lr=0`` the model cannot
-change, so every epoch's mean batch loss must be the model's mean
-cross-entropy on the data.  ``accuracy`` and ``modulate`` are compared with
-values computed here.  ``check_results`` evaluates the network trained in the
-notebook on fresh data.
-
-The hidden tests (kept by the instructor, never shipped) call the same
-checkers with other cases, and evaluate the trained network on data from the
-course's own generator.
+* ``make_lines`` and ``make_oriented_textures`` are checked by their
+  *properties* (the course spec's contract), not against one reference
+  output: any generator with those properties is right. The checks here
+  measure what your function returns (shapes, dtypes, which rows or columns
+  are identical, class counts, the noise's spread, the effect of the seed);
+  the grader runs the same property checks on other cases.
+* ``accuracy`` and ``modulate`` are checked on stored cases with their stored
+  answers (the grader uses cases of its own).
+* ``train_classifier`` is watched at work on small stored test networks:
+  with ``lr=0`` nothing may change, so every epoch's mean batch loss must be
+  the stored cross-entropy of the network on the data; on a network whose
+  bias receives the same gradient on every batch, every Adam step moves that
+  bias by exactly ``lr``, so its final value counts the optimisation steps;
+  two runs with the same seed must agree.
+* ``check_results`` measures the network your notebook trained with your own
+  functions, on a new seed. When you submit, the grader takes the network's
+  weights and measures it itself, on fresh images from the course's own
+  generators.
 """
 from __future__ import annotations
 
 import contextlib
-import copy
-import inspect
+import functools
 import io
 import math
-import traceback
-import warnings
 
 import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn
 
-from .core import Case, CheckError, call_guarded, compare_arrays, describe
+from .. import probe as _probe
+from . import book
+from .core import Case, CheckError, call_guarded, describe, judge_call, run_call
 from .core import single_threaded as _single_threaded
 
+_A = "08_worked_example"
+
 __all__ = [
-    "check_make_lines", "check_train_classifier", "check_accuracy", "check_modulate",
-    "check_make_oriented_textures", "check_results", "check_results_fixed",
-    "cases_make_lines", "cases_make_oriented_textures", "cases_modulate", "cases_accuracy", "plan_train_classifier",
-    "TinyCNN", "evaluate", "column_row_energy",
+    "check_make_lines", "check_make_oriented_textures", "check_modulate", "check_accuracy",
+    "check_train_classifier", "check_results", "check_results_fixed",
+    "cases_make_lines", "cases_make_oriented_textures", "column_row_energy",
+    "modulate_dtype", "accuracy_type", "accuracy_hint", "check_architecture", "report",
+    "losses_ok", "judge_lr0", "judge_steps", "judge_same", "judge_decrease", "judge_training",
+    "CLEAN_MIN", "OOD_MIN", "FOOLED_MAX", "FIXED_MIN", "TRAIN_HINT", "FIXED_HINT",
 ]
 
 # thresholds of the course spec (§24.5 results)
@@ -46,117 +51,20 @@ FOOLED_MAX = 0.05
 FIXED_MIN = 0.99
 
 
-# ------------------------------------------------------------------ helpers
+# ------------------------------------------------------------------ describing values
 
-class TinyCNN(nn.Module):
-    """The architecture of ``SimpleCNN`` (conv -> relu -> global average pool -> fc), for the checks.
-
-    Input ``(B, 1, N, M)``, output logits ``(B, num_classes)``.  Like ``nn.Conv2d`` it refuses a batch
-    without the channel axis, with a message that says so.
-    """
-
-    def __init__(self, channels: int = 2, kernel_size: int = 3, num_classes: int = 2):
-        super().__init__()
-        self.conv = nn.Conv2d(1, channels, kernel_size, padding=kernel_size // 2)
-        self.fc = nn.Linear(channels, num_classes)
-
-    def forward(self, x):
-        if x.ndim != 4 or x.shape[1] != 1:
-            raise ValueError(f"the model expects a batch of shape (B, 1, N, M), got {tuple(x.shape)}: "
-                             "add the channel axis with x[:, None] (or x.unsqueeze(1))")
-        return self.fc(F.relu(self.conv(x)).mean(dim=(2, 3)))
+def _is_tensor(v) -> bool:
+    """A torch tensor, here or as the grader receives it from the notebook (its array, dtype and device)."""
+    mod = type(v).__module__ or ""
+    return (mod.startswith("torch") and hasattr(v, "detach")) or (mod == "convcourse.wire" and
+                                                                  type(v).__name__ == "Tensor")
 
 
-class _MeanThresholdNet(nn.Module):
-    """Predicts class 1 when an image's mean exceeds ``t``: logits ``[t - mean, mean - t]``."""
-
-    def __init__(self, t: float = 0.5):
-        super().__init__()
-        self.w = nn.Parameter(torch.tensor([-1.0, 1.0]))
-        self.b = nn.Parameter(torch.tensor([t, -t]))
-
-    def forward(self, x):
-        if x.ndim != 4 or x.shape[1] != 1:
-            raise ValueError(f"the model expects a batch of shape (B, 1, N, M), got {tuple(x.shape)}: "
-                             "add the channel axis with x[:, None] (or x.unsqueeze(1))")
-        return x.mean(dim=(1, 2, 3))[:, None] * self.w + self.b
-
-
-def _tiny(seed: int, kernel_size: int = 3) -> TinyCNN:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return TinyCNN(2, kernel_size, 2)
-
-
-def _param(model):
-    return next(iter(model.parameters()))
-
-
-def evaluate(model, x, y, batch: int = 2000) -> float:
-    """Fraction of images of ``x`` (numpy ``(n, N, M)``) whose argmax logit is ``y`` (computed here)."""
-    p = _param(model)
-    correct = 0
-    with torch.no_grad():
-        for s in range(0, len(x), batch):
-            xb = torch.as_tensor(np.ascontiguousarray(x[s:s + batch])).to(device=p.device, dtype=p.dtype)[:, None]
-            pred = model(xb).argmax(dim=1).cpu().numpy()
-            correct += int((pred == np.asarray(y[s:s + batch])).sum())
-    return correct / len(x)
-
-
-def column_row_energy(x):
-    """(summed squared differences between neighbouring columns, ... between neighbouring rows) per image."""
-    x = np.asarray(x, dtype=np.float64)
-    cols = ((x[..., :, 1:] - x[..., :, :-1]) ** 2).sum(axis=(-2, -1))
-    rows = ((x[..., 1:, :] - x[..., :-1, :]) ** 2).sum(axis=(-2, -1))
-    return cols, rows
-
-
-def _carrier(M: int, period) -> np.ndarray:
-    """cos(2 pi m / period) for the M columns, float64."""
-    return np.cos(np.arange(M) * (2.0 * np.pi / float(period)))
-
-
-def _modulated(x, period=6) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64) * _carrier(np.shape(x)[-1], period)
-
-
-def _line_where(fn_name: str, e: BaseException) -> str:
-    tb = traceback.extract_tb(e.__traceback__)
-    for frame in reversed(tb):
-        if frame.filename.startswith("<") or "ipykernel" in frame.filename:
-            return f" at line {frame.lineno}: {frame.line}" if frame.line else f" at line {frame.lineno}"
-    return ""
-
-
-def _call(fn, args=(), kwargs=None, *, name: str, label: str = ""):
-    """Call fn without copying its arguments (the model must be trained in place).
-
-    Its printed output is swallowed (a progress line per epoch, repeated for every case, would bury the
-    verdict); warnings and stderr are reported on stdout; an exception becomes a CheckError naming the case.
-    """
-    kwargs = dict(kwargs or {})
-    where = f" ({label})" if label else ""
-    out_buf, err_buf = io.StringIO(), io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out_buf), \
-            contextlib.redirect_stderr(err_buf):
-        warnings.simplefilter("always")
-        try:
-            result = fn(*args, **kwargs)
-        except NotImplementedError:
-            raise
-        except CheckError:
-            raise
-        except (KeyboardInterrupt, SystemExit) as e:
-            raise CheckError(f"{name}{where} stopped the program with {type(e).__name__}; "
-                             "a function should return its answer instead.") from None
-        except BaseException as e:  # noqa: BLE001
-            raise CheckError(f"{name}{where} raised {type(e).__name__}: {e}{_line_where(name, e)}") from e
-    for w in caught:
-        print(f"[{name}] warning raised by your code: {w.category.__name__}: {w.message}")
-    if err_buf.getvalue().strip():
-        print(f"[{name}] your code printed to stderr:\n{err_buf.getvalue().rstrip()[:1000]}")
-    return result
+def _what(v) -> str:
+    if _is_tensor(v):
+        shape = tuple(v.shape)
+        return f"a torch tensor ({v.dtype}{f', shape {shape}' if math.prod(shape) > 1 else ''})"
+    return describe(v)
 
 
 def _is_float(v) -> bool:
@@ -166,11 +74,25 @@ def _is_float(v) -> bool:
 def _float_hint(v) -> str:
     if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
         return " An integer: use true division (/), not //, and return float(...)."
-    if isinstance(v, torch.Tensor):
+    if _is_tensor(v):
         return " It is a torch tensor: convert it with .item()."
     if isinstance(v, np.ndarray):
         return " It is a numpy array: convert it with float(...)."
     return ""
+
+
+def with_hint(check, hint):  # noqa: ANN001
+    """``check`` with ``hint(message)`` added to the message of the CheckError it raises (no answers involved)."""
+    @functools.wraps(check)
+    def wrapped(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except CheckError as e:
+            extra = hint(str(e))
+            if not extra or type(e) is not CheckError:
+                raise
+            raise CheckError(str(e) + extra) from None
+    return wrapped
 
 
 # ------------------------------------------------------------------ make_lines
@@ -189,13 +111,13 @@ def cases_make_lines() -> list[Case]:
 def _xy(out, name, label, n, size, kind="make_lines"):
     where = f" ({label})" if label else ""
     if not isinstance(out, tuple) or len(out) != 2:
-        raise CheckError(f"{name}{where} returned {describe(out)}; expected a tuple (x, y): "
+        raise CheckError(f"{name}{where} returned {_what(out)}; expected a tuple (x, y): "
                          "end with `return x, y`.")
     x, y = out
     for what, v in (("x", x), ("y", y)):
         if not isinstance(v, np.ndarray):
-            hint = " Convert with .numpy()." if isinstance(v, torch.Tensor) else ""
-            raise CheckError(f"{name}{where}: {what} is {describe(v)}; expected a numpy array.{hint}")
+            hint = " Convert with .numpy()." if _is_tensor(v) else ""
+            raise CheckError(f"{name}{where}: {what} is {_what(v)}; expected a numpy array.{hint}")
     if x.shape != (n, size, size):
         raise CheckError(f"{name}{where}: x has shape {x.shape}; expected (n, size, size) = {(n, size, size)}.")
     if kind == "make_lines" and x.dtype != np.float32:
@@ -315,7 +237,7 @@ def _seed_checks(fn, args, kwargs, first, name, label):
                          "the seed must select the random draw (np.random.default_rng(seed)).")
 
 
-def check_make_lines(fn, cases=None) -> int:
+def check_make_lines(fn, cases=None) -> None:
     """Property checks of make_lines(n, size=32, seed=0, noise=0.0) on each case."""
     if not callable(fn):
         raise CheckError(f"make_lines should be a function, but it is {describe(fn)}.")
@@ -337,7 +259,6 @@ def check_make_lines(fn, cases=None) -> int:
             _seed_checks(fn, case.args, case.kwargs, out, name, case.label)
     print(f"{name}: all {len(cases)} checks passed (shapes, dtypes, line orientation per label, at least one "
           "line, class balance, noise, seeds).")
-    return len(cases)
 
 
 # ------------------------------------------------------------------ make_oriented_textures
@@ -350,7 +271,15 @@ def cases_make_oriented_textures() -> list[Case]:
     ]
 
 
-def check_make_oriented_textures(fn, cases=None) -> int:
+def column_row_energy(x):
+    """(summed squared differences between neighbouring columns, ... between neighbouring rows) per image."""
+    x = np.asarray(x, dtype=np.float64)
+    cols = ((x[..., :, 1:] - x[..., :, :-1]) ** 2).sum(axis=(-2, -1))
+    rows = ((x[..., 1:, :] - x[..., :-1, :]) ** 2).sum(axis=(-2, -1))
+    return cols, rows
+
+
+def check_make_oriented_textures(fn, cases=None) -> None:
     """Property checks of make_oriented_textures(n, size=32, seed=0)."""
     if not callable(fn):
         raise CheckError(f"make_oriented_textures should be a function, but it is {describe(fn)}.")
@@ -390,250 +319,103 @@ def check_make_oriented_textures(fn, cases=None) -> int:
         _seed_checks(fn, case.args, case.kwargs, out, name, case.label)
     print(f"{name}: all {len(cases)} checks passed (shapes, no perfect lines, both labels, orientation "
           "energy per label, seeds).")
-    return len(cases)
 
 
 # ------------------------------------------------------------------ modulate
 
-def cases_modulate(seed: int = 0) -> list[Case]:
-    rng = np.random.default_rng(seed)
-    hand = np.ones((1, 2, 7), dtype=np.float64)
-    return [
-        Case((hand,), label="hand example: ones(1, 2, 7), period 6 -> rows [1, .5, -.5, -1, -.5, .5, 1]"),
-        Case((rng.normal(size=(3, 5, 9)).astype(np.float32),), label="float32 batch, 5x9 images"),
-        Case((rng.normal(size=(6, 10)),), {"period": 4}, label="one 6x10 image, period=4"),
-        Case((rng.normal(size=(2, 8, 8)), 5), label="period 5 passed positionally"),
-    ]
+def modulate_dtype(got, x, *, name: str = "modulate", label: str = "") -> None:
+    """modulate keeps x's floating dtype (float32 in, float32 out)."""
+    where = f" ({label})" if label else ""
+    x = np.asarray(x)
+    want = x.dtype if np.issubdtype(x.dtype, np.floating) else None
+    if want is not None and isinstance(got, np.ndarray) and got.dtype != want:
+        raise CheckError(
+            f"{name}{where} returned dtype {got.dtype} for a {want} input; expected {want} (x's own floating "
+            "dtype). numpy promotes float32 * float64 to float64: cast the carrier "
+            "(np.cos(...).astype(x.dtype)) or the result.")
 
 
-def _modulate_mistakes(x, period=6):
-    xd = np.asarray(x, dtype=np.float64)
-    N, M = xd.shape[-2:]
-    m = np.arange(M)
-    n = np.arange(N)[:, None]
-    return [
-        ("you modulated along the rows n (the axis -2); the carrier varies along the columns m (the last axis), "
-         "so that horizontal lines keep their direction but their spectrum moves sideways.",
-         xd * np.cos(2 * np.pi * n / period)),
-        ("you used sin instead of cos.", xd * np.sin(2 * np.pi * m / period)),
-        ("the factor 2 is missing: cos(2*pi*m/period) (period 6 gives the text's cos(pi*n/3)).",
-         xd * np.cos(np.pi * m / period)),
-        ("the period argument is ignored (always 6).", xd * np.cos(2 * np.pi * m / 6)),
-        ("the column index starts at 1; the first column (m = 0) is multiplied by cos(0) = 1.",
-         xd * np.cos(2 * np.pi * (m + 1) / period)),
-        ("the angle is in degrees; np.cos takes radians: 2*pi*m/period.",
-         xd * np.cos(360.0 * m / period)),
-        ("you added the carrier instead of multiplying by it.", xd + np.cos(2 * np.pi * m / period)),
-        ("you returned the carrier only, not the image times the carrier.",
-         np.broadcast_to(np.cos(2 * np.pi * m / period), xd.shape)),
-    ]
+def _stored_cases(key: str):
+    for group in book.load(_A)[key]:
+        for case in group["cases"]:
+            yield group["name"], case
 
 
-def check_modulate(fn, cases=None) -> int:
-    """modulate(x, period=6): values, dtype (x's floating dtype), x left unchanged."""
-    if not callable(fn):
-        raise CheckError(f"modulate should be a function, but it is {describe(fn)}.")
-    name = "modulate"
-    cases = cases_modulate() if cases is None else cases
-    for case in cases:
-        x = case.args[0]
-        period = case.args[1] if len(case.args) > 1 else case.kwargs.get("period", 6)
-        got = call_guarded(fn, case.args, case.kwargs, name=name, label=case.label)
-        expected = _modulated(x, period)
-        where = f" ({case.label})"
-        problem = compare_arrays(got, expected, name=name, label=case.label, shape_formula="x's shape")
-        if problem:
-            msg = [problem]
-            if isinstance(got, np.ndarray) and got.shape == expected.shape:
-                for text, wrong in _modulate_mistakes(x, period):
-                    if np.allclose(got.astype(np.float64), wrong, atol=1e-4):
-                        msg.append(f"  This looks like a known mistake: {text}")
-                        break
-            raise CheckError("\n".join(msg))
-        want = x.dtype if np.issubdtype(x.dtype, np.floating) else None
-        if want is not None and got.dtype != want:
-            raise CheckError(
-                f"{name}{where} returned dtype {got.dtype} for a {want} input; expected {want} (x's own floating "
-                "dtype). numpy promotes float32 * float64 to float64: cast the carrier "
-                "(np.cos(...).astype(x.dtype)) or the result.")
-        if isinstance(got, np.ndarray) and np.shares_memory(got, x):
-            raise CheckError(f"{name}{where} returned a view of x; return a new array.")
-    print(f"{name}: all {len(cases)} checks passed.")
-    return len(cases)
+def _check_modulate(fn) -> None:
+    """modulate(x, period=6): the stored values (x left unchanged), then the dtype (x's floating dtype)."""
+    book.check(_A, "modulate", fn)
+    for name, case in _stored_cases("modulate"):
+        args, kwargs = tuple(case["args"]), dict(case["kwargs"])
+        got = call_guarded(fn, args, kwargs, name=name, label=case["label"])
+        modulate_dtype(got, args[0], name=name, label=case["label"])
+
+
+check_modulate = _check_modulate
 
 
 # ------------------------------------------------------------------ accuracy
 
-def cases_accuracy(seed: int = 0) -> list[tuple[str, object, object, object]]:
-    """(label, model, x, y) cases; the expected accuracy is computed by evaluate()."""
-    means = np.array([0.1, 0.9, 0.2, 0.8, 0.6, 0.3])
-    x_hand = (np.ones((6, 4, 4)) * means[:, None, None]).astype(np.float32)
-    y_hand = np.array([0, 1, 1, 1, 0, 0], dtype=np.int64)
-    rng = np.random.default_rng(seed)
-    x1 = rng.normal(size=(50, 8, 8)).astype(np.float32)
-    y1 = rng.integers(0, 2, size=50).astype(np.int64)
-    x2 = rng.normal(size=(37, 6, 10)).astype(np.float32)
-    y2 = rng.integers(0, 2, size=37).astype(np.int64)
-    return [
-        ("hand example: 4 of 6 right -> 0.6667", _MeanThresholdNet(0.5), x_hand, y_hand),
-        ("random images, a small CNN", _tiny(seed + 1), x1, y1),
-        ("torch tensors in", _tiny(seed + 2), torch.from_numpy(x1), torch.from_numpy(y1)),
-        ("a float64 (double) model: cast x to the model's dtype", _tiny(seed + 3).double(), x2, y2),
-    ]
+def accuracy_hint(message: str) -> str:
+    """What an error of accuracy's call usually means (added to the message)."""
+    low = message.lower()
+    if "must match the size" in message or "shape mismatch" in message:
+        return ("\n  The predictions do not have one entry per image: take the argmax over the classes, "
+                "model(x).argmax(dim=1), not over the batch (dim=0).")
+    if "raised" in low and ("dimension out of range" in low or "channels, but got" in low or
+                            "expected 4d" in low or "4-dimensional" in low):
+        return ("\n  The model expects a batch of shape (B, 1, N, M): add the channel axis with x[:, None] "
+                "(or x.unsqueeze(1)).")
+    if "raised" in low and ("dtype" in low or "expected scalar type" in low or "same dtype" in low or
+                            "should be the same" in low):
+        return "\n  Cast x to the model's dtype: next(model.parameters()).dtype."
+    return ""
 
 
-def check_accuracy(fn, cases=None) -> int:
-    """accuracy(model, x, y): a Python float, the fraction of argmax predictions equal to y."""
+def accuracy_type(got, *, name: str = "accuracy", label: str = "") -> None:
+    """accuracy returns a Python float (a fraction, not a tensor, not a count)."""
+    where = f" ({label})" if label else ""
+    if not _is_float(got):
+        raise CheckError(f"{name}{where} returned {_what(got)}; expected a Python float.{_float_hint(got)}")
+
+
+def _check_accuracy(fn) -> None:
+    """accuracy(model, x, y): a Python float, the fraction of argmax predictions equal to y (stored cases)."""
     if not callable(fn):
         raise CheckError(f"accuracy should be a function, but it is {describe(fn)}.")
-    name = "accuracy"
-    cases = cases_accuracy() if cases is None else cases
-    for label, model, x, y in cases:
-        where = f" ({label})"
-        xn = x.numpy() if isinstance(x, torch.Tensor) else x
-        yn = y.numpy() if isinstance(y, torch.Tensor) else y
-        expected = evaluate(model, xn, yn)
-        try:
-            got = call_guarded(fn, (model, x, y), name=name, label=label)
-        except CheckError as e:
-            text = str(e)
-            if "must match the size" in text or "shape mismatch" in text:
-                text += ("\n  The predictions do not have one entry per image: take the argmax over the classes, "
-                         "model(x).argmax(dim=1), not over the batch (dim=0).")
-            elif "dtype" in text.lower() or "expected scalar type" in text.lower() or "same dtype" in text.lower():
-                text += "\n  Cast x to the model's dtype: next(model.parameters()).dtype."
-            raise CheckError(text) from e
-        if not _is_float(got):
-            raise CheckError(f"{name}{where} returned {describe(got)}; expected a Python float.{_float_hint(got)}")
-        g = float(got)
-        if not math.isclose(g, expected, abs_tol=1e-6):
-            p = _param(model)
-            with torch.no_grad():
-                logits = model(torch.as_tensor(xn).to(device=p.device, dtype=p.dtype)[:, None]).cpu().numpy()
-            sign_rule = float(((logits[:, 1] > 0).astype(np.int64) == yn).mean())
-            if math.isclose(g, expected * len(xn), abs_tol=1e-6):
-                hint = " That is the number of correct predictions: divide by the number of images."
-            elif any(math.isclose(g, round(expected, k), abs_tol=1e-9) for k in (1, 2, 3, 4)):
-                hint = " Do not round: return the exact fraction."
-            elif math.isclose(g, sign_rule, abs_tol=1e-6):
-                hint = (" That is the accuracy of 'class 1 when its logit is positive'; the prediction is the class "
-                        "with the largest logit, model(x).argmax(dim=1).")
-            elif math.isclose(g, 1.0 - expected, abs_tol=1e-6):
-                hint = " That is the error rate (1 - accuracy): compare the predictions with y using ==."
-            else:
-                hint = (" The prediction for each image is the class with the largest logit, "
-                        "model(x).argmax(dim=1) (over the classes, not over the batch), compared with y.")
-            raise CheckError(f"{name}{where} returned {g:.6g}; expected {expected:.6g}.{hint}")
-    print(f"{name}: all {len(cases)} checks passed.")
-    return len(cases)
+    for name, case in _stored_cases("accuracy"):
+        stored, kwargs = tuple(case["args"]), dict(case["kwargs"])
+        report = run_call(fn, tuple(book._materialize(list(stored))), book._materialize(kwargs))
+        got = judge_call(report, name=name, label=case["label"], args=stored, kwargs=kwargs)
+        accuracy_type(got, name=name, label=case["label"])
+    book.check(_A, "accuracy", fn)
 
 
-# ------------------------------------------------------------------ train_classifier
-
-class _Probe:
-    """Hooks on a model: optimisation steps, batch sizes, gradients accumulated across steps."""
-
-    def __init__(self, model):
-        self.fresh = {}
-        self.backward_steps = 0
-        self.accumulated = False
-        self.batch_sizes: list[int] = []
-        self.handles = []
-        params = list(model.parameters())
-        first = params[0]
-        for p in params:
-            self.handles.append(p.register_hook(lambda g, p=p: self._fresh(p, g)))
-            self.handles.append(p.register_post_accumulate_grad_hook(lambda p, first=first: self._after(p, first)))
-        self.handles.append(model.register_forward_pre_hook(self._forward))
-
-    def _fresh(self, p, g):
-        self.fresh[id(p)] = g.detach().clone()
-        return None
-
-    def _after(self, p, first):
-        g = self.fresh.get(id(p))
-        if g is not None and p.grad is not None and not torch.allclose(p.grad, g, rtol=1e-5, atol=1e-7):
-            self.accumulated = True
-        if p is first:
-            self.backward_steps += 1
-
-    def _forward(self, module, args):
-        if torch.is_grad_enabled() and args and isinstance(args[0], torch.Tensor):
-            self.batch_sizes.append(int(args[0].shape[0]))
-
-    def remove(self):
-        for h in self.handles:
-            h.remove()
+check_accuracy = with_hint(_check_accuracy, accuracy_hint)
 
 
-def _easy_problem(n: int = 200, size: int = 12, seed: int = 0):
-    """Class 0: bright images, class 1: dark images (plus noise): easy for any small CNN."""
-    rng = np.random.default_rng(seed)
-    y = (np.arange(n) % 2).astype(np.int64)
-    rng.shuffle(y)
-    x = (np.where(y == 0, 1.0, -1.0)[:, None, None] + 0.3 * rng.normal(size=(n, size, size))).astype(np.float32)
-    return x, y
+# ------------------------------------------------------------------ train_classifier: judging from data
 
-
-def _mean_ce(model, x, y) -> float:
-    p = _param(model)
-    with torch.no_grad():
-        logits = model(torch.as_tensor(x).to(device=p.device, dtype=p.dtype)[:, None])
-        return float(F.cross_entropy(logits, torch.as_tensor(y).to(p.device)).item())
-
-
-def _losses_ok(losses, epochs, name, where):
+def losses_ok(losses, epochs, name, where):
+    """One Python float per epoch, all finite."""
     if not isinstance(losses, list):
         hint = " Collect them in a list: losses.append(...) and `return losses`." if losses is None or \
-            isinstance(losses, (float, torch.Tensor, np.ndarray, tuple)) else ""
-        raise CheckError(f"{name}{where} returned {describe(losses)}; expected a list with one mean loss per "
+            isinstance(losses, (float, np.ndarray, tuple)) or _is_tensor(losses) else ""
+        raise CheckError(f"{name}{where} returned {_what(losses)}; expected a list with one mean loss per "
                          f"epoch ({epochs} of them).{hint}")
     if len(losses) != epochs:
         raise CheckError(f"{name}{where} returned {len(losses)} losses for epochs={epochs}; expected one per epoch.")
     for i, v in enumerate(losses):
         if not _is_float(v):
-            raise CheckError(f"{name}{where}: entry {i} of the returned list is {describe(v)}; expected a Python "
+            raise CheckError(f"{name}{where}: entry {i} of the returned list is {_what(v)}; expected a Python "
                              f"float.{_float_hint(v)} (Keeping the loss tensors also keeps their graphs alive.)")
         if not math.isfinite(float(v)):
             raise CheckError(f"{name}{where}: the loss of epoch {i + 1} is {v}: training diverged.")
 
 
-def _defaults(fn) -> dict:
-    try:
-        return {k: p.default for k, p in inspect.signature(fn).parameters.items()
-                if p.default is not inspect.Parameter.empty}
-    except (TypeError, ValueError):
-        return {}
-
-
-def _snapshot(model):
-    return [p.detach().clone() for p in model.parameters()]
-
-
-def _changed(model, snap) -> bool:
-    return any(not torch.equal(p.detach(), s) for p, s in zip(model.parameters(), snap))
-
-
-def _data_unchanged(xa, ya, x, y, name, where):
-    if not (np.array_equal(xa, x) and np.array_equal(ya, y)):
-        raise CheckError(f"{name}{where} changed the data it was given (x or y) in place. torch.as_tensor / "
-                         "torch.from_numpy share memory with the numpy array: never modify them in place.")
-
-
-def _check_lr0(fn, n, size, batch_size, epochs, seed, name, torch_inputs=False):
-    """With lr=0 nothing moves: every epoch's mean batch loss is the model's mean cross-entropy."""
-    label = f"lr=0: {n} images, batch_size={batch_size}, epochs={epochs}"
-    where = f" ({label})"
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, size, size)).astype(np.float32)
-    y = rng.integers(0, 2, size=n).astype(np.int64)
-    model = _tiny(seed)
-    expected = _mean_ce(model, x, y)
-    xa, ya = x.copy(), y.copy()
-    args = (model, torch.from_numpy(xa), torch.from_numpy(ya)) if torch_inputs else (model, xa, ya)
-    losses = _call(fn, args, dict(epochs=epochs, lr=0.0, batch_size=batch_size, seed=seed), name=name, label=label)
-    _data_unchanged(xa, ya, x, y, name, where)
-    _losses_ok(losses, epochs, name, where)
+def judge_lr0(losses, expect: dict, name, where) -> None:
+    """With lr=0 nothing moves: every epoch's mean batch loss is the network's mean cross-entropy."""
+    n, batch_size, expected = expect["n"], expect["batch_size"], expect["loss"]
+    losses_ok(losses, expect["epochs"], name, where)
     nb = math.ceil(n / batch_size)
     for i, v in enumerate(losses):
         v = float(v)
@@ -653,188 +435,216 @@ def _check_lr0(fn, n, size, batch_size, epochs, seed, name, torch_inputs=False):
                              f"on the data: {hint}")
 
 
-def _check_training_run(fn, n, size, batch_size, epochs, seed, name, lr=0.05, torch_inputs=False, device=None):
-    """In place, on the model's device, the right number of steps and batch sizes, no gradient build-up."""
-    label = f"{n} images of {size}x{size}, batch_size={batch_size}, epochs={epochs}, lr={lr}" + \
-        (", torch tensors in" if torch_inputs else "") + (f", model on {device}" if device is not None else "")
-    where = f" ({label})"
-    x, y = _easy_problem(n, size, seed)
-    model = _tiny(seed)
-    if device is not None:
-        model = model.to(device)
-    dev = _param(model).device
-    params = list(model.parameters())
-    snap = _snapshot(model)
-    probe = _Probe(model)
-    xa, ya = (torch.from_numpy(x.copy()), torch.from_numpy(y.copy())) if torch_inputs else (x.copy(), y.copy())
-    try:
-        losses = _call(fn, (model, xa, ya), dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed),
-                       name=name, label=label)
-    finally:
-        probe.remove()
-    _losses_ok(losses, epochs, name, where)
-    _data_unchanged(xa.numpy() if torch_inputs else xa, ya.numpy() if torch_inputs else ya, x, y, name, where)
-    new_params = list(model.parameters())
-    if len(new_params) != len(params) or any(a is not b for a, b in zip(new_params, params)):
-        raise CheckError(f"{name}{where}: the model's parameters were replaced; train the model in place.")
-    if any(p.device != dev for p in new_params):
-        raise CheckError(f"{name}{where}: the model was moved from {dev} to {new_params[0].device}; train it "
-                         "where it is: device = next(model.parameters()).device, and move the data there.")
-    if not _changed(model, snap):
+def judge_steps(before: dict, after: dict, expect: dict, name, where) -> None:
+    """The test network's ``expect["param"]`` entry gets the same gradient on every batch, so each Adam step
+    moves it by exactly lr: its displacement counts the optimisation steps (and shows lr and zero_grad)."""
+    key, index, lr = expect["param"], expect["index"], float(expect["lr"])
+    full, floor, epochs, n, batch_size = (expect[k] for k in ("full", "floor", "epochs", "n", "batch_size"))
+    if key not in after:
+        raise CheckError(f"{name}{where}: the model given to train_classifier lost its parameter {key!r}; train "
+                         "the model in place, without replacing its layers.")
+    moved = float(np.asarray(after[key], dtype=np.float64).reshape(-1)[index] -
+                  np.asarray(before[key], dtype=np.float64).reshape(-1)[index])
+    how = (f" (this test network's bias gets the same gradient on every batch, so every Adam step moves it by "
+           f"exactly lr = {lr:g}; it moved by {moved:.6g})")
+    if abs(moved) < 0.1 * lr:
         raise CheckError(f"{name}{where}: the model's parameters did not change. Train the model you were given "
                          "(not a copy), build the optimizer on model.parameters(), and for every batch call "
                          "optimizer.zero_grad(), loss.backward(), optimizer.step(), in this order.")
-    full, floor = epochs * math.ceil(n / batch_size), epochs * (n // batch_size)
-    if probe.backward_steps not in (full, floor):
-        raise CheckError(f"{name}{where}: {probe.backward_steps} backward passes; expected {full} (one per batch "
-                         f"of {batch_size} images, ceil({n}/{batch_size}) = {math.ceil(n / batch_size)} batches per "
-                         "epoch). Is batch_size used? Is every epoch run?")
-    if probe.batch_sizes and max(probe.batch_sizes) > batch_size:
-        raise CheckError(f"{name}{where}: the model was trained on batches of {max(probe.batch_sizes)} images; "
-                         f"batch_size={batch_size}.")
-    if probe.accumulated:
-        raise CheckError(f"{name}{where}: gradients pile up from one batch to the next: call optimizer.zero_grad() "
-                         "(or model.zero_grad()) before every loss.backward().")
-    return model, losses
+    if moved < 0:
+        raise CheckError(f"{name}{where}: the parameters moved so as to increase the loss{how}. Minimise the "
+                         "cross-entropy: loss.backward(), then optimizer.step().")
+    if lr != 0.01 and math.isclose(moved, full * 0.01, rel_tol=1e-3) or \
+            lr != 0.01 and math.isclose(moved, floor * 0.01, rel_tol=1e-3):
+        raise CheckError(f"{name}{where}: the parameters moved as if the learning rate were 0.01, not lr = {lr:g}"
+                         f"{how}. Pass lr to the optimizer: torch.optim.Adam(model.parameters(), lr=lr).")
+    steps = moved / lr
+    if abs(steps - round(steps)) > 0.02:
+        raise CheckError(f"{name}{where}: the updates are not one Adam step of the batch's gradient per batch: "
+                         f"the bias moved by {steps:.3f} steps of lr{how}. Gradients pile up from one batch to "
+                         "the next: call optimizer.zero_grad() (or model.zero_grad()) before every "
+                         "loss.backward().")
+    steps = int(round(steps))
+    if steps not in (full, floor):
+        raise CheckError(f"{name}{where}: {steps} optimizer steps; expected {full} (one per batch of {batch_size} "
+                         f"images: ceil({n}/{batch_size}) = {math.ceil(n / batch_size)} batches per epoch, "
+                         f"{epochs} epochs){how}. Is batch_size used? Is every epoch run?")
 
 
-def _check_determinism(fn, n, size, batch_size, epochs, seed, name):
-    label = f"determinism: seed={seed}, twice"
-    where = f" ({label})"
-    x, y = _easy_problem(n, size, seed + 7)
-    base = _tiny(seed + 11)
-    runs = []
-    np_state, torch_state = np.random.get_state(), torch.random.get_rng_state()
-    try:
-        for perturb in (123, 456):     # different global random states: only `seed` may matter
-            model = copy.deepcopy(base)
-            np.random.seed(perturb)
-            torch.manual_seed(perturb)
-            losses = _call(fn, (model, x, y), dict(epochs=epochs, lr=0.05, batch_size=batch_size, seed=seed),
-                           name=name, label=label)
-            _losses_ok(losses, epochs, name, where)
-            runs.append((losses, _snapshot(model)))
-    finally:
-        np.random.set_state(np_state)
-        torch.random.set_rng_state(torch_state)
-    (l1, p1), (l2, p2) = runs
-    same = np.allclose(l1, l2, rtol=1e-6, atol=1e-7) and all(torch.allclose(a, b, rtol=1e-5, atol=1e-6)
-                                                             for a, b in zip(p1, p2))
+def judge_same(run1, run2, seed, name, where) -> None:
+    """Two runs from the same initial model with the same seed give the same losses and weights."""
+    (l1, s1), (l2, s2) = run1, run2
+    same = np.allclose(l1, l2, rtol=1e-6, atol=1e-7) and s1.keys() == s2.keys() and \
+        all(np.allclose(s1[k], s2[k], rtol=1e-5, atol=1e-6) for k in s1)
     if not same:
-        raise CheckError(f"{name}{where}: two runs from the same initial model with the same seed gave different "
-                         f"losses ({l1[0]:.6g}, ... vs {l2[0]:.6g}, ...). Let the seed drive all randomness, e.g. "
-                         "g = torch.Generator().manual_seed(seed); torch.randperm(n, generator=g), not the global "
-                         "torch / numpy random state.")
+        raise CheckError(f"{name}{where}: two runs from the same initial model with seed={seed} gave different "
+                         f"losses ({float(l1[0]):.6g}, ... vs {float(l2[0]):.6g}, ...). Let the seed drive all "
+                         "randomness, e.g. g = torch.Generator().manual_seed(seed); torch.randperm(n, generator=g), "
+                         "not the global torch / numpy random state.")
 
 
-def _check_easy_defaults(fn, x, y, model, what, name="train_classifier"):
-    label = f"default epochs / lr / batch_size on {what}"
+def judge_decrease(losses, name, where) -> None:
+    if len(losses) >= 2 and not float(losses[-1]) < float(losses[0]):
+        raise CheckError(f"{name}{where}: the loss did not decrease ({float(losses[0]):.4g} -> "
+                         f"{float(losses[-1]):.4g}). Check the learning rate and the order zero_grad / backward / "
+                         "step.")
+
+
+def judge_training(entry: dict, train, name: str = "train_classifier") -> None:
+    """One entry of the plan, run with ``train(entry, label) -> (losses, state before, state after)``."""
+    kind, expect, label = entry["kind"], entry["expect"], entry["label"]
     where = f" ({label})"
-    losses = _call(fn, (model, x, y), {}, name=name, label=label)
-    epochs = _defaults(fn).get("epochs")
-    if isinstance(epochs, int):
-        _losses_ok(losses, epochs, name, where)
+    if kind == "lr0":
+        losses, _, _ = train(entry, label)
+        judge_lr0(losses, expect, name, where)
+    elif kind == "steps":
+        losses, before, after = train(entry, label)
+        losses_ok(losses, expect["epochs"], name, where)
+        judge_steps(before, after, expect, name, where)
+    elif kind == "determinism":
+        runs = []
+        for _ in range(2):
+            losses, _, after = train(entry, label)
+            losses_ok(losses, expect["epochs"], name, where)
+            runs.append((losses, after))
+        judge_same(runs[0], runs[1], entry["kwargs"].get("seed"), name, where)
+    elif kind == "decrease":
+        losses, _, _ = train(entry, label)
+        losses_ok(losses, expect["epochs"], name, where)
+        judge_decrease(losses, name, where)
     else:
-        _losses_ok(losses, len(losses) if isinstance(losses, list) else -1, name, where)
-    if len(losses) >= 2 and not losses[-1] < losses[0]:
-        raise CheckError(f"{name}{where}: the loss did not decrease ({losses[0]:.4g} -> {losses[-1]:.4g}). "
-                         "Check the learning rate and the order zero_grad / backward / step.")
-    acc = evaluate(model, x, y)
-    if acc < 0.9:
-        raise CheckError(f"{name}{where}: after training with your defaults the model classifies only {acc:.1%} of "
-                         "its training images correctly; expected at least 90% on this easy problem.")
-    return losses
+        raise ValueError(f"unknown check {kind!r}")
 
 
-def plan_train_classifier() -> list[tuple[str, dict]]:
-    """The visible checks of train_classifier, in order: (kind, arguments)."""
-    x, y = _easy_problem(200, 12, seed=4)
-    return [
-        ("lr0", dict(n=8, size=6, batch_size=4, epochs=3, seed=0)),
-        ("run", dict(n=10, size=8, batch_size=4, epochs=2, seed=1)),
-        ("run", dict(n=12, size=8, batch_size=5, epochs=2, seed=2, torch_inputs=True)),
-        ("determinism", dict(n=20, size=8, batch_size=6, epochs=2, seed=3)),
-        ("defaults", dict(x=x, y=y, model=_tiny(4), what="an easy problem (bright vs dark images)")),
-    ]
+def _local_train(fn):
+    name = "train_classifier"
+
+    def train(entry, label):
+        model = book._materialize({"__model__": entry["model"]})
+        before = _probe.state(model)
+        args = (model, book._materialize(entry["x"]), book._materialize(entry["y"]))
+        kwargs = dict(entry["kwargs"])
+        with contextlib.redirect_stdout(io.StringIO()):     # one progress line per epoch and call: not shown
+            report = run_call(fn, args, kwargs)
+        stored = ({"__model__": entry["model"]}, entry["x"], entry["y"])
+        losses = judge_call(report, name=name, label=label, args=stored, kwargs=kwargs)
+        return losses, before, _probe.state(model)
+    return train
 
 
-def check_train_classifier(fn, plan=None) -> int:
-    """train_classifier(model, x, y, epochs, lr, batch_size, seed): watched with hooks on a small CNN."""
+def _check_train_classifier(fn) -> None:
+    """train_classifier(model, x, y, epochs, lr, batch_size, seed), watched on small stored test networks."""
     if not callable(fn):
         raise CheckError(f"train_classifier should be a function, but it is {describe(fn)}.")
-    name = "train_classifier"
-    plan = plan_train_classifier() if plan is None else plan
-    run = {"lr0": _check_lr0, "run": _check_training_run, "determinism": _check_determinism,
-           "defaults": _check_easy_defaults}
-    for kind, kwargs in plan:
-        run[kind](fn, name=name, **kwargs)
-    print(f"{name}: all {len(plan)} checks passed (losses per epoch, in place, steps and batches, zero_grad, "
-          "torch inputs, data unchanged, seed, defaults).")
-    return len(plan)
+    import torch
+
+    plan = book.load(_A)["train_classifier"]
+    state = torch.random.get_rng_state()
+    np_state = np.random.get_state()
+    try:
+        train = _local_train(fn)
+        for entry in plan:
+            judge_training(entry, train)
+    finally:
+        torch.random.set_rng_state(state)
+        np.random.set_state(np_state)
+    print(f"train_classifier: all {len(plan)} visible checks passed (losses per epoch, lr=0, steps per batch and "
+          "epoch, zero_grad, torch inputs, data unchanged, seed, defaults).")
+
+
+check_train_classifier = _check_train_classifier
 
 
 # ------------------------------------------------------------------ results
 
-def _check_architecture(model, name):
-    conv, fc = getattr(model, "conv", None), getattr(model, "fc", None)
-    if not isinstance(model, nn.Module) or not isinstance(conv, nn.Conv2d) or not isinstance(fc, nn.Linear):
+def check_architecture(desc: dict, name: str) -> None:
+    """The notebook's SimpleCNN(2, 9, 2): ``conv`` a Conv2d with a (2, 1, 9, 9) weight, ``fc`` a Linear(2, 2)."""
+    if not desc.get("is_module"):
+        raise CheckError(f"{name}: expected the notebook's SimpleCNN(2, 9, 2) (an nn.Module); got "
+                         f"{desc.get('type')}.")
+    mods = {m["name"]: m for m in desc.get("modules", [])}
+    params = {p["name"]: tuple(p["shape"]) for p in desc.get("parameters", [])}
+    conv, fc = mods.get("conv"), mods.get("fc")
+    if conv is None or fc is None or conv["kind"] != "Conv2d" or fc["kind"] != "Linear":
         raise CheckError(f"{name}: expected the notebook's SimpleCNN(2, 9, 2) (attributes conv and fc); "
-                         f"got {describe(model)}.")
-    if tuple(conv.weight.shape) != (2, 1, 9, 9) or tuple(fc.weight.shape) != (2, 2):
+                         f"got a {desc.get('type')} with {', '.join(n for n in mods if n) or 'no layers'}.")
+    want = {"conv.weight": (2, 1, 9, 9), "conv.bias": (2,), "fc.weight": (2, 2), "fc.bias": (2,)}
+    if params != want:
         raise CheckError(f"{name}: the network must be SimpleCNN(2, 9, 2) (conv weight (2, 1, 9, 9), fc weight "
-                         f"(2, 2)); got {tuple(conv.weight.shape)} and {tuple(fc.weight.shape)}.")
+                         f"(2, 2)); got {params.get('conv.weight')} and {params.get('fc.weight')}.")
+    h = conv["hyper"]
+    if tuple(h.get("padding", ())) != (4, 4) or tuple(h.get("stride", ())) != (1, 1):
+        raise CheckError(f"{name}: the conv layer must be the notebook's (padding 4, stride 1); got padding "
+                         f"{h.get('padding')}, stride {h.get('stride')}.")
 
 
-def _report(name, rows):
+TRAIN_HINT = ("Train with torch.manual_seed(0) before SimpleCNN(2, 9, 2), on 2,000 make_lines images, with "
+              "train_classifier's defaults (Adam, lr 0.01, 10 epochs, batches of 50 reach these).")
+FIXED_HINT = ("Retrain as Part F does: torch.manual_seed(0) before SimpleCNN(2, 9, 2), on the 2,000 training images "
+              "and their modulated copies, with train_classifier's defaults.")
+
+
+def report(name: str, rows, hint: str = TRAIN_HINT) -> None:
+    """Rows (what, value, ">=" or "<=", bound): one line when all hold, else a CheckError naming the misses."""
     fails = [f"{what}: {value:.4f} (needs {op} {bound})" for what, value, op, bound in rows
              if not (value >= bound if op == ">=" else value <= bound)]
     summary = ", ".join(f"{what} {value:.4f}" for what, value, _, _ in rows)
     if fails:
-        raise CheckError(f"{name}: " + "; ".join(fails) + ". Train with torch.manual_seed(0) before "
-                         "SimpleCNN(2, 9, 2), on 2,000 make_lines images, with train_classifier's defaults "
-                         "(Adam, lr 0.01, 10 epochs, batches of 50 reach these).")
+        raise CheckError(f"{name}: " + "; ".join(fails) + f". {hint}")
     print(f"{name}: {summary}: all thresholds met.")
 
 
-def results_rows(model, x, y, xt, yt):
-    h = y == 1
-    return [("clean test accuracy", evaluate(model, x, y), ">=", CLEAN_MIN),
-            ("out-of-domain (textures) accuracy", evaluate(model, xt, yt), ">=", OOD_MIN),
-            ("accuracy on modulated horizontal lines", evaluate(model, _modulated(x[h]).astype(np.float32), y[h]),
-             "<=", FOOLED_MAX)]
+def _measured(accuracy, model, x, y, what) -> float:
+    value = call_guarded(accuracy, (model, x, y), name="accuracy", label=what)
+    if not _is_float(value) or not 0.0 <= float(value) <= 1.0:
+        raise CheckError(f"results: your accuracy returned {_what(value)} on the {what}; the results are measured "
+                         "with your accuracy here, so make accuracy_test pass first (the grader measures with its "
+                         "own evaluation).")
+    return float(value)
 
 
-def fixed_rows(model, x, y):
-    h = y == 1
-    return [("clean test accuracy", evaluate(model, x, y), ">=", CLEAN_MIN),
-            ("accuracy on modulated horizontal lines", evaluate(model, _modulated(x[h]).astype(np.float32), y[h]),
-             ">=", FIXED_MIN)]
+def _data(fn, name, n, seed):
+    out = call_guarded(fn, (n,), {"seed": seed}, name=name)
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise CheckError(f"results: {name} returned {_what(out)}; make {name}_test pass first.")
+    return out
 
 
-def check_results(model, make_lines_fn, make_textures_fn, n: int = 2000, seed: int = 2024) -> None:
-    """The trained network on fresh data from your own generators (the hidden test uses the course's)."""
+def _check_results(model, make_lines, make_oriented_textures, modulate, accuracy, n: int = 2000,
+                   seed: int = 2024) -> None:
+    """The trained network on fresh data from your own functions, with a new seed (the grader uses its own)."""
     name = "results"
-    _check_architecture(model, name)
-    x, y = call_guarded(make_lines_fn, (n,), {"seed": seed}, name="make_lines")
-    xt, yt = call_guarded(make_textures_fn, (n // 2,), {"seed": seed}, name="make_oriented_textures")
-    _report(name, results_rows(model, x, y, xt, yt))
+    check_architecture(_probe.describe(model), name)
+    x, y = _data(make_lines, "make_lines", n, seed)
+    xt, yt = _data(make_oriented_textures, "make_oriented_textures", n // 2, seed)
+    h = np.asarray(y) == 1
+    xm = call_guarded(modulate, (x[h],), name="modulate")
+    report(name, [("clean test accuracy", _measured(accuracy, model, x, y, "clean lines"), ">=", CLEAN_MIN),
+                  ("out-of-domain (textures) accuracy", _measured(accuracy, model, xt, yt, "textures"), ">=",
+                   OOD_MIN),
+                  ("accuracy on modulated horizontal lines",
+                   _measured(accuracy, model, xm, y[h], "modulated horizontal lines"), "<=", FOOLED_MAX)])
 
 
-def check_results_fixed(model, make_lines_fn, n: int = 2000, seed: int = 2025) -> None:
-    """The network retrained with modulated images, on fresh data from your make_lines."""
+def _check_results_fixed(model, make_lines, modulate, accuracy, n: int = 2000, seed: int = 2025) -> None:
+    """The network retrained with modulated images, on fresh data from your own functions."""
     name = "results_fixed"
-    _check_architecture(model, name)
-    x, y = call_guarded(make_lines_fn, (n,), {"seed": seed}, name="make_lines")
-    _report(name, fixed_rows(model, x, y))
+    check_architecture(_probe.describe(model), name)
+    x, y = _data(make_lines, "make_lines", n, seed)
+    h = np.asarray(y) == 1
+    xm = call_guarded(modulate, (x[h],), name="modulate")
+    report(name, [("clean test accuracy", _measured(accuracy, model, x, y, "clean lines"), ">=", CLEAN_MIN),
+                  ("accuracy on modulated horizontal lines",
+                   _measured(accuracy, model, xm, y[h], "modulated horizontal lines"), ">=", FIXED_MIN)],
+           FIXED_HINT)
 
 
 # ------------------------------------------------------------------ one torch thread while checking
-
 
 check_make_lines = _single_threaded(check_make_lines)
 check_make_oriented_textures = _single_threaded(check_make_oriented_textures)
 check_modulate = _single_threaded(check_modulate)
 check_accuracy = _single_threaded(check_accuracy)
 check_train_classifier = _single_threaded(check_train_classifier)
-check_results = _single_threaded(check_results)
-check_results_fixed = _single_threaded(check_results_fixed)
+check_results = _single_threaded(_check_results)
+check_results_fixed = _single_threaded(_check_results_fixed)

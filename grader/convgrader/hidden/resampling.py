@@ -7,7 +7,7 @@ conv_transpose2d question.
 """
 import numpy as np
 
-from convcourse.checks import resampling as c
+from convgrader.checks import resampling as c
 from convcourse.checks.core import Case, check_choice
 
 SEED = 24_2_5
@@ -71,8 +71,3 @@ def hidden_answer_transpose_padding(answer):
     # conv_transpose2d scatters with the kernel as stored: it must be flipped to give upconv's correlation,
     # padding = K crops the K extra outputs at the start (and end), output_padding = s - 1 restores N*s.
     check_choice(answer, name="answer_transpose_padding", correct="B")
-
-
-from . import seal  # noqa: E402
-
-seal(globals())

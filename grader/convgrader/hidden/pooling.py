@@ -7,7 +7,7 @@ correct letters of the two questions.
 """
 import numpy as np
 
-from convcourse.checks import pooling as p
+from convgrader.checks import pooling as p
 from convcourse.checks.core import Case, check_choice
 
 SEED = 24_3
@@ -100,8 +100,3 @@ def hidden_answer_invariance(answer):
 def hidden_answer_torch_alpha(answer):
     # torch divides alpha by size = 2l + 1 = 5: alpha_torch = 1e-4 * 5 = 5e-4.
     check_choice(answer, name="answer_torch_alpha", correct="B")
-
-
-from . import seal  # noqa: E402
-
-seal(globals())

@@ -8,7 +8,7 @@ letters of the three questions.
 """
 import numpy as np
 
-from convcourse.checks import stride as c
+from convgrader.checks import stride as c
 from convcourse.checks.core import Case, check_choice
 
 SEED = 24_2_2
@@ -105,7 +105,3 @@ def hidden_answer_least_aliasing(answer):
     # The two-round pyramid (a 7-tap blur before stride 4) aliases least.
     check_choice(answer, name="answer_least_aliasing", correct="D")
 
-
-from . import seal  # noqa: E402
-
-seal(globals())

@@ -7,7 +7,7 @@ r beyond min(K1, K2); and the correct letters of the two questions.
 """
 import numpy as np
 
-from convcourse.checks import low_rank as c
+from convgrader.checks import low_rank as c
 from convcourse.checks.core import Case, check_choice
 
 SEED = 24_2_4
@@ -111,8 +111,3 @@ def hidden_answer_diag_svd(answer):
 def hidden_answer_break_even(answer):
     # r * (31 + 31) < 31 * 31  <=>  r < 15.5: up to 15 separable terms are cheaper.
     check_choice(answer, name="answer_break_even", correct="B")
-
-
-from . import seal  # noqa: E402
-
-seal(globals())

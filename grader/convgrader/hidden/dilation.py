@@ -7,7 +7,7 @@ tuples instead of lists, keyword calls, and more cascades.
 import numpy as np
 
 from convcourse import ops
-from convcourse.checks import dilation as c
+from convgrader.checks import dilation as c
 from convcourse.checks.core import Case
 
 SEED = 24_2_3
@@ -112,7 +112,3 @@ def hidden_cascade_size(fn):
     ]
     c.check_cascade_size(fn, cases)
 
-
-from . import seal  # noqa: E402
-
-seal(globals())
