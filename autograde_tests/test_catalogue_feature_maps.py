@@ -7,6 +7,12 @@ notebook runs a solution cell (a fresh namespace with ``np``, ``torch``,
 Every correct alternative must pass, every bug must be killed by a
 :class:`CheckError`, and for a sample of bugs the message must name the
 mistake.  A summary prints the kill rate per function.
+
+The checks are the grader's (``convgrader``): a local function goes through a
+stand-in kernel, with the same requests and wire as in grading.  Two more
+tests: a diagnosis must not name an unrelated mistake (``WRONG_DIAGNOSES``),
+and the student's visible checks, which replay the stored answer book, must
+give the grader's visible verdicts and diagnoses on every entry.
 """
 from __future__ import annotations
 

@@ -5,13 +5,21 @@ cell (a fresh namespace with ``np``, ``torch``, ``nn`` and correct versions of t
 visible (``check_<name>``) and hidden (``hidden_<name>``) checks then run in-process. Every correct alternative
 must pass, every bug must be killed by a :class:`CheckError`, and for a sample of bugs the message must name
 the mistake. A summary prints the kill rate per graded name.
+
+The checks are the grader's (``convgrader``): a local class or function goes through a stand-in kernel, with
+the same requests and wire as in grading. Two more tests: a diagnosis must not name an unrelated mistake
+(``WRONG_DIAGNOSES``), and the student's visible checks, which replay the stored answer book, must give the
+grader's visible verdicts and diagnoses on every entry.
 """
 from __future__ import annotations
 
+import pytest
+
 from autograde_tests.catalogue import fully_convolutional as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from autograde_tests.hidden import fully_convolutional as hidden
-from convcourse.checks import fully_convolutional as checks
+from convcourse.checks.core import CheckError
+from convgrader.checks import fully_convolutional as checks
+from convgrader.hidden import fully_convolutional as hidden
 
 MIN_BUGS = {"FCN": 7, "patchwise_apply": 7, "translate": 5, "equivariance_error": 5, "answer_stride_shifts": 3}
 
@@ -83,8 +91,69 @@ EXPECTED_MESSAGES = {
     ("equivariance_error", "output shifted back"): ["(-dy, -dx)"],
     ("equivariance_error", "returns a tensor for torch inputs"): ["python float"],
     ("equivariance_error", "crashes on an empty interior"): ["empty"],
+    ("equivariance_error", "[ry:-ry] slicing (empty when ry = 0)"): ["empty when ry = 0"],
+    ("equivariance_error", "[ry:-ry] slicing, the empty slice taken as an empty interior (0.0)"):
+        ["ry:-ry", "empty when ry or rx is 0"],
     ("answer_stride_shifts", "B: even shifts (one stride-2 stage's answer)"): ["not the right choice"],
     ("answer_stride_shifts", "the number 4 instead of a letter"): ["letters"],
 }
 
+# (name, bug label) -> words the failure message must NOT contain: a diagnosis that names another mistake.
+WRONG_DIAGNOSES = {
+    ("equivariance_error", "[ry:-ry] slicing, the empty slice taken as an empty interior (0.0)"): ["swapped"],
+    ("equivariance_error", "translate's arguments swapped"): ["ry:-ry"],
+}
+
 globals().update(catalogue_tests(cat, checks, hidden, MIN_BUGS, EXPECTED_MESSAGES))
+
+
+def _namespace(source: str, name: str) -> dict:
+    import numpy as np
+    import torch
+
+    ns = {"np": np, "torch": torch, "nn": torch.nn, "__name__": "__main__"}
+    for other in cat.FUNCTIONS:
+        if other != name:
+            exec(cat.CORRECT[other][0][1], ns)  # noqa: S102
+    exec(source, ns)  # noqa: S102
+    return ns
+
+
+@pytest.mark.parametrize("name, label", list(WRONG_DIAGNOSES))
+def test_diagnosis_names_the_right_mistake(name, label):
+    """The message of the first check that rejects the bug names no unrelated mistake."""
+    ns = _namespace(dict(cat.BUGS[name])[label], name)
+    message = None
+    for check in (getattr(checks, f"check_{name}"), getattr(hidden, f"hidden_{name}")):
+        try:
+            check(ns[name])
+        except CheckError as e:
+            message = str(e)
+            break
+    assert message is not None, f"{label!r} passed both checks"
+    for word in WRONG_DIAGNOSES[(name, label)]:
+        assert word.lower() not in message.lower(), f"bug {label!r} was diagnosed as another mistake:\n{message}"
+
+
+def _verdict(check, fn) -> tuple | None:
+    """None when the check passes, else the error's type and its diagnosis and hint lines."""
+    try:
+        check(fn)
+    except CheckError as e:
+        keep = ("  This looks like", "  This matches", "    - ", "  Hint:")
+        return type(e).__name__, [line for line in str(e).splitlines() if line.startswith(keep)]
+    return None
+
+
+@pytest.mark.parametrize("name, kind, index", [
+    pytest.param(name, kind, i, id=f"{name}:{kind}:{label}") for name in cat.FUNCTIONS
+    for kind, table in (("bug", cat.BUGS), ("correct", cat.CORRECT)) for i, (label, _) in enumerate(table[name])])
+def test_visible_answer_book_agrees_with_the_grader(name, kind, index):
+    """The student's visible check (the answer book replayed in the notebook's process) gives the grader's
+    visible verdict and diagnosis (the grader calls through a stand-in kernel)."""
+    from convcourse.checks import fully_convolutional as student
+
+    source = (cat.BUGS if kind == "bug" else cat.CORRECT)[name][index][1]
+    grader_says = _verdict(getattr(checks, f"check_{name}"), _namespace(source, name)[name])
+    student_says = _verdict(getattr(student, f"check_{name}"), _namespace(source, name)[name])
+    assert student_says == grader_says

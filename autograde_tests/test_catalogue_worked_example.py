@@ -20,7 +20,6 @@ import torch
 
 from autograde_tests.catalogue import worked_example as cat
 from autograde_tests.catalogue.runner import catalogue_tests
-from convcourse import agent
 from convcourse.checks import worked_example as visible
 from convcourse.checks.core import CheckError
 from convgrader.checks import worked_example as checks
@@ -142,8 +141,6 @@ def test_visible_results_use_the_students_functions(trained):
         visible.check_results_fixed(trained["model"], lines, modulate, accuracy)
 
 
-@pytest.mark.skipif("module_of" not in agent._OPS, reason="the kernel agent cannot yet report a module held in "
-                                                           "a variable (op module_of)")
 def test_results_read_the_network_from_the_kernel(trained):
     """The grader's path: the weights of the notebook's variables, asked of the kernel (here a stand-in)."""
     nb = local_notebook({"model": trained["model"], "model_fixed": trained["fixed"], "other": trained["same"]})
@@ -151,3 +148,5 @@ def test_results_read_the_network_from_the_kernel(trained):
     hidden.hidden_results_fixed(nb)
     with pytest.raises(CheckError, match="not defined"):
         hidden.hidden_results(local_notebook({}))
+    with pytest.raises(CheckError, match="SimpleCNN"):
+        hidden.hidden_results_fixed(local_notebook({"model_fixed": "not a network"}))

@@ -91,3 +91,9 @@ def test_malformed_messages_are_refused(text):
 def test_messages_over_the_limit_are_refused():
     with pytest.raises(wire.WireError, match="over the limit"):
         wire.decode(json.dumps("x" * 1000), max_chars=100)
+
+
+@pytest.mark.parametrize("value", [np.float64("nan"), np.float32("inf"), np.float64("-inf")])
+def test_non_finite_numpy_scalars_round_trip(value):
+    back = wire.decode(wire.encode(value))
+    assert type(back) is type(value) and (np.isnan(back) if np.isnan(value) else back == value)

@@ -602,6 +602,10 @@ BUGS_EQ = [
     ("[ry:-ry] slicing (empty when ry = 0)", _eq("d = (a - b)[..., ry:H - ry, rx:W - rx]",
                                                  "d = (a - b)[..., ry:-ry, rx:-rx]").replace(
         "if d.shape[-2] <= 0 or d.shape[-1] <= 0 or H - ry <= ry or W - rx <= rx:", "if False:")),
+    ("[ry:-ry] slicing, the empty slice taken as an empty interior (0.0)", _eq(
+        "d = (a - b)[..., ry:H - ry, rx:W - rx]", "d = (a - b)[..., ry:-ry, rx:-rx]").replace(
+        "if d.shape[-2] <= 0 or d.shape[-1] <= 0 or H - ry <= ry or W - rx <= rx:",
+        "if d.shape[-2] <= 0 or d.shape[-1] <= 0:")),
     ("left out at the top and left only", _eq("d = (a - b)[..., ry:H - ry, rx:W - rx]",
                                               "d = (a - b)[..., ry:, rx:]")),
     ("dy not made positive", _eq("ry, rx = abs(dy) + border, abs(dx) + border", "ry, rx = dy + border, dx + border")),

@@ -8,12 +8,15 @@ functions), so cells that need ``torch.nn.functional`` import it themselves, as 
   checks.
 * ``BUGS[name]``: realistic mistakes; every one must be rejected by the visible or the hidden checks
   (``autograde_tests/test_catalogue_worked_example.py`` measures the kill rate). Bugs that only a GPU can
-  expose (a model and data on different devices) are added when CUDA is present.
+  expose (a model and data on different devices) are added when CUDA is present and the grader checks
+  devices (``GPU_CHECKS``).
 """
 from __future__ import annotations
 
 
 import torch
+
+from convgrader.checks.worked_example import GPU_CHECKS
 
 __all__ = ["FUNCTIONS", "CORRECT", "BUGS", "ROUNDTRIP_BUG"]
 
@@ -275,7 +278,7 @@ BUGS_TRAIN = _entries(
     ("returns a numpy array of losses", _variant(TRAIN, "    return losses\n", "    return np.array(losses)\n")),
 )
 
-if torch.cuda.is_available():   # a model and its data on different devices: only a GPU tells
+if torch.cuda.is_available() and GPU_CHECKS:   # a model and its data on different devices: only a GPU tells
     BUGS_TRAIN += _entries(
         ("data always sent to the GPU", _variant(TRAIN, "    param = next(model.parameters())\n",
                                                  "    param = next(model.parameters())\n"

@@ -130,3 +130,98 @@ def network(spec: dict):
         probe.load(model, spec["state"])
     model.train(bool(spec.get("train", False)))
     return model
+
+
+# ------------------------------------------------------------ functions of an image (10_fully_convolutional)
+
+class _Function:
+    """A plain test function of an image; its docstring says what it does (the checks' messages quote it)."""
+
+    def __repr__(self) -> str:
+        return f"<test function: {self.__doc__}>"
+
+
+class GainMap(_Function):
+    """x times a fixed random gain map (not equivariant)"""
+
+    def __init__(self, shape, seed: int):  # noqa: ANN001
+        import numpy as np
+
+        self.G = np.random.default_rng(int(seed)).uniform(0.5, 2.0, size=tuple(int(v) for v in shape))
+
+    def __call__(self, x):
+        import numpy as np
+
+        return self.G * np.asarray(x, dtype=np.float64)
+
+
+class ColumnRamp(_Function):
+    """x times its column index m"""
+
+    def __call__(self, x):
+        import numpy as np
+
+        x = np.asarray(x, dtype=np.float64)
+        return x * np.arange(x.shape[-1])
+
+
+class BoxFilter(_Function):
+    """a zero-padded 3x3 box filter (equivariant 1 pixel away from the border)"""
+
+    def __call__(self, x):
+        import numpy as np
+
+        x = np.asarray(x, dtype=np.float64)
+        p = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(1, 1), (1, 1)])
+        N, M = x.shape[-2:]
+        return sum(p[..., i:i + N, j:j + M] for i in range(3) for j in range(3))
+
+
+class BoxThenGain(_Function):
+    """a 3x3 box filter, then a fixed random gain map"""
+
+    def __init__(self, shape, seed: int):  # noqa: ANN001
+        self.blur, self.gain = BoxFilter(), GainMap(shape, seed)
+
+    def __call__(self, x):
+        return self.gain(self.blur(x))
+
+
+class TorchFunction(_Function):
+    """a torch network under no_grad (tensor in, tensor out)"""
+
+    def __init__(self, spec: dict, doc: str = ""):
+        self.model = network(spec)
+        if doc:
+            self.__doc__ = doc
+
+    def __call__(self, x):
+        import torch
+
+        with torch.no_grad():
+            return self.model(x)
+
+
+def gain_map(shape, seed: int) -> GainMap:  # noqa: ANN001
+    """f(x) = G * x with a fixed random gain map G of ``shape`` (seeded)."""
+    return GainMap(shape, seed)
+
+
+def column_ramp() -> ColumnRamp:
+    """f(x) = x * m, m the column index."""
+    return ColumnRamp()
+
+
+def box_filter() -> BoxFilter:
+    """f(x) = the zero-padded 3x3 box sum of x."""
+    return BoxFilter()
+
+
+def box_then_gain(shape, seed: int) -> BoxThenGain:  # noqa: ANN001
+    """f(x) = G * box(x)."""
+    return BoxThenGain(shape, seed)
+
+
+def torch_function(spec: dict, doc: str = "") -> TorchFunction:
+    """f(x) = network(spec)(x) under torch.no_grad()."""
+    return TorchFunction(spec, doc)

@@ -77,20 +77,20 @@ def to_plain(obj: Any, depth: int = 0) -> Any:
     """``obj`` as JSON-able plain data (tags for floats that JSON lacks, tuples, arrays and tensors)."""
     if depth > MAX_DEPTH:
         raise WireError("nested too deeply")
+    if isinstance(obj, np.generic):          # before int/float: np.float64 is a float, and stays an np.float64
+        if obj.dtype.kind in _KINDS or obj.dtype.kind == "c":
+            return _array(np.asarray(obj), scalar=True)
+        return {"__opaque__": type(obj).__name__, "repr": repr(obj)[:200]}
     if obj is None or isinstance(obj, (bool, str)):
         return obj
     if isinstance(obj, int):
         return obj if abs(obj) < 2**63 else {"__bigint__": str(obj)}
     if isinstance(obj, float):
-        return obj if math.isfinite(obj) else {"__float__": repr(obj)}
+        return float(obj) if math.isfinite(obj) else {"__float__": repr(float(obj))}
     if isinstance(obj, np.ndarray):
         if obj.dtype.kind in _KINDS or obj.dtype.kind == "c":
             return _array(obj)
         return {"__opaque__": f"ndarray of dtype {obj.dtype}", "repr": f"array of shape {obj.shape}"}
-    if isinstance(obj, np.generic):
-        if obj.dtype.kind in _KINDS or obj.dtype.kind == "c":
-            return _array(np.asarray(obj), scalar=True)
-        return {"__opaque__": type(obj).__name__, "repr": repr(obj)[:200]}
     if isinstance(obj, Tensor):
         return {"__tensor__": _array(obj.array), "dtype": obj.dtype, "device": obj.device,
                 "requires_grad": obj.requires_grad}

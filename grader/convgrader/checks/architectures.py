@@ -30,7 +30,7 @@ import numpy as np
 
 from convcourse import wire
 from convcourse.checks import architectures as visible
-from convcourse.checks.core import Case, CheckError, Mistake, Recorder, check_function, describe, judge_call
+from convcourse.checks.core import Case, CheckError, Mistake, Recorder, check_function, describe
 from convcourse.checks.core import single_threaded as _single_threaded
 
 from .. import references
@@ -54,11 +54,7 @@ class _Traced(RemoteModule):
         return cls(m.notebook, m.handle, m.name, m.description)
 
     def trace(self, x, *, label: str = "", timeout: float | None = None, **fields) -> dict:  # noqa: ANN001
-        req = {"op": "module", "handle": self.handle, "action": "architectures_trace", "x": x, **fields}
-        report = self.notebook.session.request(req, timeout or self.notebook.call_timeout)
-        if report.get("status") == "missing":
-            raise CheckError(f"{self.name}: the kernel no longer holds this model (it was restarted after a fault).")
-        return judge_call(report, name=self.name, label=label)
+        return self.measure("architectures_probe.trace", label=label, timeout=timeout, x=x, **fields)
 
     def drop(self) -> None:
         self.notebook.session.request({"op": "module", "handle": self.handle, "action": "drop"},
@@ -69,7 +65,7 @@ def _notebook(target, name: str) -> Notebook:  # noqa: ANN001
     """The notebook handle of a module test: the grader's, or one in this process for a class (the catalogue)."""
     if isinstance(target, Notebook):
         return target
-    if not visible._is_module_class(target):
+    if not visible.is_module_class(target):
         raise CheckError(f"{name} should be a class derived from torch.nn.Module, but it is {describe(target)}.")
     return as_notebook(target, name)
 
@@ -441,8 +437,8 @@ def check_UNet(target, configs=None, shapes=None, seed: int = 0) -> int:  # noqa
 def book_segmenter() -> dict:
     """The visible answer book's entry of a segmenter: the constructions, input shapes and seed (the checks
     are requirements; there is no answer to store)."""
-    return {"configs": [[list(a), dict(k)] for a, k in SEGMENTER_CONFIGS], "shapes": [list(s) for s in SEGMENTER_SHAPES],
-            "seed": 0}
+    return {"configs": [[list(a), dict(k)] for a, k in SEGMENTER_CONFIGS],
+            "shapes": [list(s) for s in SEGMENTER_SHAPES], "seed": 0}
 
 
 for _name in ("check_iou", "check_boundary_band", "check_ResidualBlock", "check_EncoderDecoder", "check_UNet"):

@@ -18,9 +18,9 @@ plain data, judged here.
   the defaults the loss must fall (and, in the hidden cases, the network must
   learn the line images, measured here).
 * Results: the notebook's trained ``model`` / ``model_fixed`` are read as
-  weights from the kernel, loaded into this module's own replica of
-  ``SimpleCNN(2, 9, 2)`` and measured here on fresh images from the course's
-  generators (:mod:`convgrader.hidden.worked_example`).
+  weights from the kernel (``Notebook.adopt``), loaded into this module's own
+  replica of ``SimpleCNN(2, 9, 2)`` and measured here on fresh images from the
+  course's generators (:mod:`convgrader.hidden.worked_example`).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from torch import nn
 
 from convcourse import probe, wire
 from convcourse.checks import worked_example as visible
-from convcourse.checks.core import Case, CheckError, Mistake, Recorder, check_function, judge_call
+from convcourse.checks.core import Case, CheckError, Mistake, Recorder, call_guarded, check_function, judge_call
 from convcourse.checks.core import single_threaded as _single_threaded
 
 from ..remote import Notebook, RemoteFunction, as_notebook
@@ -42,10 +42,15 @@ __all__ = [
     "check_make_lines", "check_make_oriented_textures", "check_modulate", "check_accuracy",
     "check_train_classifier", "cases_modulate", "cases_accuracy", "plan_train_classifier",
     "tiny_spec", "mean_threshold_spec", "counter_spec", "evaluate", "evaluate_spec", "modulated",
-    "Replica", "trained_network", "results_rows", "fixed_rows", "TRAIN_TIMEOUT",
+    "Replica", "trained_network", "results_rows", "fixed_rows", "TRAIN_TIMEOUT", "GPU_CHECKS",
 ]
 
 TRAIN_TIMEOUT = 60.0     # seconds for one call of train_classifier in the kernel
+
+# The kernel builds the test networks handed to a student's function on the CPU (convcourse.testobjects.model
+# takes no device) and reports no parameter devices, so where a model is trained or evaluated is not checked
+# here; on a machine with a GPU a device mix-up shows only in the notebook's own runs (and in its Results).
+GPU_CHECKS = False
 
 
 def _fn(target, name: str, timeout: float | None = None):  # noqa: ANN001
@@ -140,8 +145,6 @@ def check_modulate(target, cases=None) -> int:
                            shape_formula="x's shape", quiet=True)
     if isinstance(fn, Recorder):
         return count
-    from convcourse.checks.core import call_guarded
-
     for case in cases:
         got = call_guarded(fn, case.args, case.kwargs, name="modulate", label=case.label)
         visible.modulate_dtype(got, case.args[0], label=case.label)
@@ -150,9 +153,6 @@ def check_modulate(target, cases=None) -> int:
 
 
 # ------------------------------------------------------------------ test networks (specs for the kernel)
-
-TINY_LAYERS = [["conv", 1, 2, 3], ["relu"], ["gap"], ["linear", 2, 2]]
-
 
 def tiny_spec(seed: int, kernel_size: int = 3, dtype: str = "float32") -> dict:
     """conv (1 -> 2, k x k, same padding) -> relu -> global average pool -> linear (2 -> 2): the architecture of
@@ -269,8 +269,6 @@ def _check_accuracy(target, cases=None) -> int:
     fn = _fn(target, "accuracy")
     cases = cases_accuracy() if cases is None else cases
     if not isinstance(fn, Recorder):
-        from convcourse.checks.core import call_guarded
-
         for case in cases:
             got = call_guarded(fn, case.args, case.kwargs, name="accuracy", label=case.label)
             visible.accuracy_type(got, label=case.label)
@@ -334,7 +332,8 @@ def steps_entry(n, size, batch_size, epochs, seed, lr=0.05, torch_inputs=False, 
             (", torch tensors in" if torch_inputs else "")
     return {"kind": "steps", "label": label, "model": counter_spec(), "x": xs, "y": ys, "kwargs": kwargs,
             "expect": {"param": "1.bias", "index": 0, "lr": lr, "epochs": epochs, "n": n, "batch_size": batch_size,
-                       "full": epochs * math.ceil(n / batch_size), "floor": epochs * (n // batch_size)}}
+                       "full": epochs * math.ceil(n / batch_size), "floor": epochs * (n // batch_size),
+                       "defaults": bool(defaults)}}
 
 
 def determinism_entry(n, size, batch_size, epochs, seed) -> dict:
@@ -380,9 +379,9 @@ class _KernelTraining:
         report = self.fn.invoke(args, kwargs)
         losses = judge_call(report, name="train_classifier", label=label,
                             args=({"__model__": entry["model"]},) + args[1:], kwargs=kwargs)
-        model = self.nb.attach(handle, "train_classifier's test network")
-        after = model.state()
-        self.nb.session.request({"op": "module", "handle": handle, "action": "drop"}, self.nb.call_timeout)
+        after = None
+        if entry["kind"] in ("steps", "determinism") or "min_accuracy" in entry:     # the weights are judged
+            after = self.nb.attach(handle, "train_classifier's test network").state()
         return losses, entry["model"]["state"], after
 
 
@@ -434,35 +433,20 @@ class Replica(nn.Module):
         return self.fc(F.relu(self.conv(x)).mean(dim=(2, 3)))
 
 
-def _kernel_network(nb: Notebook, variable: str) -> tuple[dict, dict]:
-    """(description, weights) of the module the notebook holds in ``variable``, measured in its kernel."""
-    def ask(action: str):
-        report = nb.session.request({"op": "module_of", "name": variable, "action": action}, nb.call_timeout)
-        error = report.get("error") or {}
-        if report.get("status") == "error" and error.get("type") == "BadRequest":
-            raise RuntimeError(f"the notebook's kernel cannot report a module held in a variable "
-                               f"({error.get('message')}): its convcourse.agent lacks the op 'module_of'")
-        if report.get("status") == "missing":
-            raise CheckError(f"{variable} is not defined: run the cells that build and train it.")
-        return judge_call(report, name=variable)
-
-    desc = ask("describe")
-    visible.check_architecture(desc, variable)
-    return desc, ask("state")
-
-
 def trained_network(target, variable: str):
     """The notebook's trained network ``variable`` as a :class:`Replica` held here, with its weights.
 
-    ``target`` is the grader's notebook handle (the weights come from the kernel) or, for the test
-    catalogue, the network itself.
+    ``target`` is the grader's notebook handle: the kernel reports the structure and the weights of the
+    module that variable holds (``Notebook.adopt``). For the test catalogue it is the network itself, reached
+    the same way through a stand-in kernel in this process.
     """
-    if isinstance(target, Notebook):
-        desc, state = _kernel_network(target, variable)
-    else:
-        desc = probe.describe(target)
-        visible.check_architecture(desc, variable)
-        state = probe.state(target)
+    nb = target if isinstance(target, Notebook) else as_notebook(target, variable)
+    held = nb.adopt(variable, label=variable)
+    try:
+        visible.check_architecture(held.description, variable)
+        state = held.state()
+    finally:
+        nb.session.request({"op": "module", "handle": held.handle, "action": "drop"}, nb.call_timeout)
     model = Replica(2, 9, 2)
     try:
         probe.load(model, {k: state[k] for k in ("conv.weight", "conv.bias", "fc.weight", "fc.bias")})

@@ -63,7 +63,8 @@ def hidden_boundary_band(target):
     dot = torch.zeros((7, 8), dtype=torch.bool)
     dot[0, 7] = True
     cases = [
-        Case(c.masks(torch.rand((2, 9, 14), generator=g) < 0.4), {"width": 1}, label="a random batch (2, 9, 14), width=1"),
+        Case(c.masks(torch.rand((2, 9, 14), generator=g) < 0.4), {"width": 1},
+             label="a random batch (2, 9, 14), width=1"),
         Case(c.masks(stripe), label="uint8 vertical stripe, default width"),
         Case(c.masks(torch.rand((6, 7), generator=g) < 0.3), {"width": 4},
              label="window wider than the image (6x7, width=4)"),

@@ -4,7 +4,7 @@ pca_rgb: other seeds and sizes, C = 1..16, float32 and integer features, a
 dead (all-zero) channel, features whose pixels are all equal (float64 and
 float32), a keyword call.
 receptive_field: AlexNet and VGG16 stacks (known values 195 and 212), 1x1
-layers, dilated strided stacks, a numpy integer array, lists, the empty stack.
+layers, dilated strided stacks, numpy integers and a numpy array, lists, the empty stack.
 empirical_receptive_field: a float64 model, max pooling (ties on a constant
 input), branches whose output channels take different paths, a skip
 connection, BatchNorm in eval mode, a Dropout model in training mode,
@@ -58,7 +58,9 @@ def hidden_receptive_field(fn):
         Case(([(3, 1, 1), (3, 1, 2), (3, 1, 4)],), label="dilations 1, 2, 4 (15, not the 9 of §24.2.3)"),
         Case(([(3, 2, 1)] * 3,), label="three 3x3 layers with stride 2"),
         Case(([[3, 1, 1], [5, 2, 1], [3, 1, 2]],), label="layers given as lists"),
-        Case((np.array([(3, 2, 1), (3, 2, 2), (5, 1, 1)]),), label="a numpy integer array (rows of numpy integers)"),
+        Case(([tuple(np.int64(v) for v in layer) for layer in [(3, 2, 1), (3, 2, 2), (5, 1, 1)]],),
+             label="numpy integers"),
+        Case((np.array([(3, 1, 2), (2, 2, 1), (3, 2, 1)]),), label="a numpy integer array (rows of numpy integers)"),
         Case(([(2, 2, 1)] * 5,), label="five 2x2 pools with stride 2"),
         Case((), {"layers": [(3, 1, 1), (3, 2, 1), (3, 1, 3)]}, label="keyword argument layers="),
     ]

@@ -46,10 +46,12 @@ _A = "11_architectures"
 
 __all__ = [
     "check_iou", "check_boundary_band", "check_ResidualBlock", "check_EncoderDecoder", "check_UNet",
-    "Answers", "as_float", "as_bool_mask", "with_iou_hint", "with_band_wording", "LocalArch", "local_maker", "construct",
-    "forward_traced", "forward_plain", "check_gradients", "residual_resolve", "residual_signature",
+    "Answers", "as_float", "as_bool_mask", "with_iou_hint", "with_band_wording", "LocalArch", "local_maker",
+    "construct", "forward_traced", "forward_plain", "check_gradients", "residual_resolve", "residual_signature",
     "residual_structure", "residual_input", "segmenter_resolve", "segmenter_signature", "segmenter_inputs",
-    "check_segmenter", "parameter_owner",
+    "check_segmenter", "parameter_owner", "is_module_class", "check_output", "check_levels", "check_activations",
+    "bottleneck_probe", "check_no_skip", "check_skips", "check_param_scaling", "check_unregistered",
+    "residual_roles", "residual_channels", "residual_values", "residual_zero", "stored_case", "RES_SIGNATURE",
 ]
 
 
@@ -58,6 +60,12 @@ __all__ = [
 def _is_tensor(v) -> bool:  # noqa: ANN001
     from .. import wire
     return isinstance(v, wire.Tensor) or (type(v).__module__.startswith("torch") and hasattr(v, "detach"))
+
+
+def _describe_value(v) -> str:  # noqa: ANN001
+    """What came back, described (an object the kernel could only name is described by that name)."""
+    from .. import wire
+    return v.describe() if isinstance(v, wire.Opaque) else describe(v)
 
 
 def _describe_arg(a) -> str:  # noqa: ANN001
@@ -88,10 +96,12 @@ class Answers:
         except CheckError as e:
             if type(e) is not CheckError:
                 raise
-            lines = str(e).split("\n")
-            shown = ", ".join([_describe_arg(a) for a in args] + [f"{k}={_describe_arg(v)}" for k, v in kwargs.items()])
-            lines = [f"  called with: {shown}" if ln.startswith("  called with:") else ln for ln in lines]
-            raise CheckError("\n".join(lines)) from None
+            text = str(e)
+            at = text.find("\n  called with:")
+            if at >= 0:      # the arguments, described by type and shape (a tensor's repr spans many lines)
+                shown = [_describe_arg(a) for a in args] + [f"{k}={_describe_arg(v)}" for k, v in kwargs.items()]
+                text = text[:at] + "\n  called with: " + ", ".join(shown)
+            raise CheckError(text) from None
         value = self.convert(self, value, args, kwargs, label)
         return {"status": "ok", "value": value, "warnings": [], "stderr": "", "forbidden": [],
                 "profiler_replaced": False, "modified": []}
@@ -110,7 +120,7 @@ def as_float(answers: Answers, value, args, kwargs, label: str):  # noqa: ANN001
         raise CheckError(f"{name}{where} returned a torch {str(value.dtype).replace('torch.', '')} tensor; return a "
                          "Python float (tensor.item()).")
     if isinstance(value, bool) or not isinstance(value, (float, int, np.floating, np.integer)):
-        raise CheckError(f"{name}{where} returned {describe(value)}; expected a Python float.")
+        raise CheckError(f"{name}{where} returned {_describe_value(value)}; expected a Python float.")
     if not isinstance(value, float):
         answers.deferred.append(f"{name}{where} returned {describe(value)}; return a float (the value is right: "
                                 "convert with float(...)).")
@@ -125,7 +135,7 @@ def as_bool_mask(answers: Answers, value, args, kwargs, label: str):  # noqa: AN
     shape = tuple((args[0] if args else kwargs["mask"]).shape)
     if not _is_tensor(value):
         hint = " Convert with torch.as_tensor(...)." if isinstance(value, np.ndarray) else ""
-        raise CheckError(f"{name}{where} returned {describe(value)}; expected a torch bool tensor of the mask's "
+        raise CheckError(f"{name}{where} returned {_describe_value(value)}; expected a torch bool tensor of the mask's "
                          f"shape {shape}.{hint}")
     if tuple(value.shape) != shape:
         raise CheckError(f"{name}{where} returned shape {tuple(value.shape)}; expected the mask's shape {shape} "
@@ -141,17 +151,31 @@ EMPTY_HINT = ("\n  When both masks are empty the union is empty (0 / 0): the mas
               "in that case.")
 
 
+_STORED_TENSOR = re.compile(r"Tensor\(dtype=torch\.(\w+), shape=(\([^)]*\)), device=\w+\)")
+
+
+def _tidy(text: str) -> str:
+    """Stored tensor arguments described as 'torch bool tensor of shape (2, 4)'."""
+    return _STORED_TENSOR.sub(lambda m: f"torch {m[1]} tensor of shape {m[2]}", text)
+
+
 def with_iou_hint(run):  # noqa: ANN001
     """``run()`` with the empty-masks hint added to a failure on a case whose masks are both empty (or a NaN)."""
     try:
         return run()
     except CheckError as e:
-        text = str(e)
+        if type(e) is not CheckError:
+            raise
+        text = _tidy(str(e))
         first = text.split("\n")[0]
-        if type(e) is CheckError and "known mistake" not in text and (
+        if "known mistake" not in text and (
                 "returned nan" in first or ("both masks empty" in first and "expected 1" in first)):
-            raise CheckError(text + EMPTY_HINT) from None
-        raise
+            text += EMPTY_HINT
+        elif "no answer came back from the notebook (unsendable)" in first:
+            text += ("\n  The answer could not be sent back: return a Python float (float(...)). A NumPy NaN or "
+                     "infinity (0 / 0 on empty masks?) is not one." + (EMPTY_HINT if "both masks empty" in first
+                                                                      else ""))
+        raise CheckError(text) from None
 
 
 _WRONG_PIXELS = re.compile(r"returned wrong values: (\d+) of (\d+) entries differ\. First at index (\([^)]*\)): "
@@ -166,7 +190,8 @@ def with_band_wording(run):  # noqa: ANN001
         if type(e) is not CheckError:
             raise
         text = _WRONG_PIXELS.sub(lambda m: f"is wrong at {m[1]} of {m[2]} pixels; first at {m[3]}: got "
-                                           f"{bool(int(m[4]))}, expected {bool(int(m[5]))}.", str(e), count=1)
+                                           f"{bool(int(m[4]))}, expected {bool(int(m[5]))}.", _tidy(str(e)),
+                                 count=1)
         raise CheckError(text) from None
 
 
@@ -198,8 +223,7 @@ class LocalArch(LocalModel):
     :mod:`convcourse.checks.architectures_probe`."""
 
     def trace(self, x, *, label: str = "", **fields) -> dict:  # noqa: ANN001
-        req = dict(fields, x=x)
-        return self._run(lambda: _arch_probe.handle_trace(self.obj, req), label)
+        return self._run(lambda: _arch_probe.trace(self.obj, x, **fields), label)
 
     def drop(self) -> None:
         pass
@@ -345,14 +369,22 @@ def check_gradients(model, x, probe, *, sig: str, label: str) -> None:  # noqa: 
             raise CheckError(f"{sig}: the gradient of {pname} is not finite ({label}).")
 
 
-def _max_diff(a, b) -> float:  # noqa: ANN001
+def _close(a, b, rtol: float, scale=None) -> bool:  # noqa: ANN001
+    """Whether ``a`` and ``b`` agree within ``rtol`` relative to max(1, max |scale|) (``scale``: ``b``)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return float(np.abs(a - b).max()) if a.size else 0.0
+    if a.shape != b.shape:
+        return False
+    if not a.size:
+        return True
+    s = np.abs(np.asarray(b if scale is None else scale, dtype=np.float64))
+    return bool(float(np.abs(a - b).max()) <= rtol * max(1.0, float(s.max()) if s.size else 0.0))
 
 
-def _scale(a) -> float:  # noqa: ANN001
-    a = np.asarray(a, dtype=np.float64)
-    return max(1.0, float(np.abs(a).max())) if a.size else 1.0
+def _largest_difference(got, expected) -> str:  # noqa: ANN001
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        return f"the shapes differ ({got.shape} instead of {expected.shape})"
+    return f"the largest difference is {float(np.abs(got - expected).max()) if got.size else 0.0:.3g}"
 
 
 @contextlib.contextmanager
@@ -366,7 +398,7 @@ def _torch_rng_kept():
         torch.random.set_rng_state(state)
 
 
-def _is_module_class(cls) -> bool:  # noqa: ANN001
+def is_module_class(cls) -> bool:  # noqa: ANN001
     from torch import nn
     return isinstance(cls, type) and issubclass(cls, nn.Module)
 
@@ -465,6 +497,8 @@ def residual_roles(out: dict, tr: dict, *, B: int, c_in: int, c_out: int, H: int
     if not out.get("requires_grad"):
         raise CheckError(f"{sig}.forward ({label}) returned a tensor with no gradient (requires_grad=False): "
                          "the computation was cut from the parameters (torch.no_grad(), .detach(), .data).")
+    if not out.get("finite", True):
+        raise CheckError(f"{sig}.forward ({label}) returned non-finite values.")
     check_unregistered(tr, sig)
     calls3 = [c for c in tr["convs"] if tuple(c["kernel"]) == (3, 3)]
     calls1 = [c for c in tr["convs"] if tuple(c["kernel"]) == (1, 1)]
@@ -501,24 +535,27 @@ def residual_channels(desc: dict, k3: list[str], roles: dict, c_in: int, c_out: 
 
 
 def _first_wrong(got: np.ndarray, ref: np.ndarray, tol: float) -> tuple[int, tuple]:
-    bad = np.abs(got - ref) > tol
+    bad = ~(np.abs(got - ref) <= tol)
     return int(bad.sum()), tuple(int(i) for i in np.argwhere(bad)[0])
 
 
 def residual_values(out: dict, case: dict, *, sig: str, label: str) -> None:
     """The block's output against ``case["expected"]``; the known mistakes' outputs name what is wrong."""
-    got = np.asarray(out["array"], dtype=np.float64)
     ref = np.asarray(case["expected"], dtype=np.float64)
-    tol = 1e-4 * _scale(ref)
-    if _max_diff(got, ref) <= tol:
+    if not out.get("tensor") or tuple(out["shape"]) != ref.shape:
+        raise CheckError(f"{sig}.forward ({label}) returned {out.get('text') or out.get('type') or 'no tensor'}"
+                         f"{' of shape ' + str(tuple(out['shape'])) if out.get('tensor') else ''}; expected a "
+                         f"tensor of shape {ref.shape}.")
+    got = np.asarray(out["array"], dtype=np.float64)
+    if _close(got, ref, 1e-4):
         return
-    n, pos = _first_wrong(got, ref, tol)
+    n, pos = _first_wrong(got, ref, 1e-4 * max(1.0, float(np.abs(ref).max())))
     msg = (f"{sig}.forward ({label}) returned wrong values: {n} of {got.size} entries differ from "
            f"conv2(relu(conv1(x))) + {'W(x)' if case['projection'] else 'x'} computed with {case['weights']}; "
            f"first at {pos}: got {float(got[pos]):.6g}, expected {float(ref[pos]):.6g}.")
     for text, wrong in case["mistakes"]:
         wrong = np.asarray(wrong, dtype=np.float64)
-        if wrong.shape == got.shape and _max_diff(got, wrong) <= 1e-4 * _scale(wrong):
+        if _close(got, wrong, 1e-4):
             msg += f"\n  This looks like a known mistake: {text}"
             break
     raise CheckError(msg)
@@ -536,14 +573,14 @@ def residual_zero(model, desc: dict, roles: dict, x, case: dict, *, sig: str, la
         model.load(case["restore"], label=label)
     expect0 = np.asarray(case["zero"], dtype=np.float64)
     got = np.asarray(out0.get("array"), dtype=np.float64) if out0.get("tensor") else None
-    if got is None or got.shape != expect0.shape or _max_diff(got, expect0) > 1e-5 * _scale(expect0):
-        diff = _max_diff(got, expect0) if got is not None and got.shape == expect0.shape else float("nan")
+    if got is None or not _close(got, expect0, 1e-5):
+        diff = _largest_difference(got, expect0) if got is not None else "it returned no tensor"
         target = "the projection W x" if case["projection"] else "x itself"
         msg = (f"{sig}: with F's second conv set to zero, F(x) = 0 and the block must return {target} exactly "
-               f"(negative values included); the largest difference is {diff:.3g}.")
+               f"(negative values included); {diff}.")
         for text, wrong in case["zero_mistakes"]:
             wrong = np.asarray(wrong, dtype=np.float64)
-            if got is not None and wrong.shape == got.shape and _max_diff(got, wrong) <= 1e-5 * _scale(expect0):
+            if got is not None and _close(got, wrong, 1e-5, scale=expect0):
                 msg += f"\n  {text}"
                 break
         raise CheckError(msg)
@@ -595,7 +632,7 @@ def stored_case(variants: list[dict], desc: dict, roles: dict) -> dict:
 
 def check_ResidualBlock(cls) -> None:  # noqa: ANN001
     """Visible tests of ``ResidualBlock(c_in, c_out)`` (§24.11.3), on stored weights and inputs."""
-    if not _is_module_class(cls):
+    if not is_module_class(cls):
         raise CheckError(f"ResidualBlock should be a class derived from torch.nn.Module, but it is {describe(cls)}.")
     new = local_maker(cls, "ResidualBlock")
     count = 0
@@ -631,9 +668,9 @@ def segmenter_signature(name: str, args, kwargs) -> str:  # noqa: ANN001
     return f"{name}({', '.join(parts)})"
 
 
-def _level(hw, HW):  # noqa: ANN001
-    """l with hw == HW / 2**l, or None."""
-    (h, w), (H, W) = hw, HW
+def _level(*, hw, full):  # noqa: ANN001
+    """l with hw == full / 2**l, or None."""
+    (h, w), (H, W) = hw, full
     for lv in range(0, 12):
         if H % (2 ** lv) == 0 and W % (2 ** lv) == 0 and (H >> lv, W >> lv) == (h, w):
             return lv
@@ -656,7 +693,7 @@ def segmenter_inputs(in_ch: int, K: int, depth: int, shapes, seed: int, index: i
             "grad_probe": probe}
 
 
-def _check_output(out: dict, B, K, H, W, base, sig, label, tr=None) -> None:  # noqa: ANN001
+def check_output(out: dict, B, K, H, W, base, sig, label, tr=None) -> None:  # noqa: ANN001
     if not out.get("tensor"):
         raise CheckError(f"{sig}.forward ({label}) returned {out.get('text') or out.get('type')}; expected a tensor "
                          f"of per-pixel logits ({B}, {K}, {H}, {W}).")
@@ -666,8 +703,8 @@ def _check_output(out: dict, B, K, H, W, base, sig, label, tr=None) -> None:  # 
         if len(shape) == 3 and B == 1:
             hint = " Keep the batch axis (no .squeeze())."
         elif len(shape) == 4 and shape[-2:] != (H, W):
-            lv = _level(shape[-2:], (H, W))
-            big = _level((H, W), shape[-2:])
+            lv = _level(hw=shape[-2:], full=(H, W))
+            big = _level(hw=(H, W), full=shape[-2:])
             if lv:
                 hint = (f" The output is {2 ** lv}x smaller than the input: the decoder must undo every "
                         f"downsampling ({lv} upsampling step(s) missing).")
@@ -692,7 +729,7 @@ def _check_output(out: dict, B, K, H, W, base, sig, label, tr=None) -> None:  # 
                          "torch.softmax(out, dim=1) gives probabilities when you want them.")
 
 
-def _check_levels(tr: dict, H, W, depth, base, sig, label):  # noqa: ANN001
+def check_levels(tr: dict, H, W, depth, base, sig, label):  # noqa: ANN001
     """The pyramid of resolutions and the encoder's channel widths; returns (levels, bottleneck index)."""
     convs = tr["convs"]
     if not convs:
@@ -701,7 +738,7 @@ def _check_levels(tr: dict, H, W, depth, base, sig, label):  # noqa: ANN001
     levels = []
     for c in convs:
         hw = tuple(c["shape"][-2:])
-        lv = _level(hw, (H, W))
+        lv = _level(hw=hw, full=(H, W))
         if lv is None:
             raise CheckError(f"{sig}.forward ({label}): a conv produced maps of size {hw[0]}x{hw[1]}, which is not a "
                              f"level of the pyramid H/2^l x W/2^l of the {H}x{W} input: 3x3 convs need padding=1 "
@@ -758,7 +795,7 @@ _OTHER_ACTIVATIONS = {
 }
 
 
-def _check_activations(tr: dict, depth, sig, label) -> None:  # noqa: ANN001
+def check_activations(tr: dict, depth, sig, label) -> None:  # noqa: ANN001
     if tr["others"]:
         names = ", ".join(dict.fromkeys(_OTHER_ACTIVATIONS.get(n, n) for n in tr["others"]))
         raise CheckError(f"{sig}.forward ({label}) uses {names}; the spec's nonlinearities are ReLUs: {_RELU_MSG}.")
@@ -770,7 +807,7 @@ def _check_activations(tr: dict, depth, sig, label) -> None:  # noqa: ANN001
                          + (" Without them the network is a stack of linear maps." if tr["relus"] == 0 else ""))
 
 
-def _bottleneck_probe(model, x, x2, out_x: dict, b: int, sig, label) -> float:  # noqa: ANN001
+def bottleneck_probe(model, x, x2, out_x: dict, b: int, sig, label) -> float:  # noqa: ANN001
     """Max |model(x2 with the bottleneck of x) - model(x)|, relative (0 = everything passes the bottleneck)."""
     out2, _ = forward_traced(model, x2, sig=sig, label=label, replace={"index": b, "from_x": x})
     out1 = np.asarray(out_x["array"], dtype=np.float64)
@@ -778,11 +815,11 @@ def _bottleneck_probe(model, x, x2, out_x: dict, b: int, sig, label) -> float:  
     if got is None or got.shape != out1.shape:
         return float("inf")
     scale = max(1e-6, float(np.abs(out1).max()) if out1.size else 0.0)
-    return _max_diff(out1, got) / scale
+    return float(np.abs(out1 - got).max()) / scale if out1.size else 0.0
 
 
-def _check_no_skip(model, x, x2, out_x, tr, b, sig, label) -> None:  # noqa: ANN001
-    rel = _bottleneck_probe(model, x, x2, out_x, b, sig, label)
+def check_no_skip(model, x, x2, out_x, tr, b, sig, label) -> None:  # noqa: ANN001
+    rel = bottleneck_probe(model, x, x2, out_x, b, sig, label)
     if rel > 1e-5:
         chan_cats = [c for c in tr["cats"] if c["ndim"] == 4 and c["dim"] == 1]
         how = (f"{len(chan_cats)} torch.cat along channels" if chan_cats else
@@ -794,7 +831,7 @@ def _check_no_skip(model, x, x2, out_x, tr, b, sig, label) -> None:  # noqa: ANN
                          "it a U-Net (the next exercise).")
 
 
-def _check_skips(model, x, x2, out_x, b, depth, seed, sig, label) -> None:  # noqa: ANN001
+def check_skips(model, x, x2, out_x, b, depth, seed, sig, label) -> None:  # noqa: ANN001
     """Every level 0..depth-1 needs a channel concatenation joining an encoder-side operand (one that does not
     depend on the bottleneck) with a decoder-side operand (one that does)."""
     H, W = np.shape(x)[-2:]
@@ -811,7 +848,7 @@ def _check_skips(model, x, x2, out_x, b, depth, seed, sig, label) -> None:  # no
         hws = {tuple(s[-2:]) for s in ca["shapes"]}
         if len(hws) != 1:
             continue
-        lv = _level(hws.pop(), (H, W))
+        lv = _level(hw=hws.pop(), full=(H, W))
         if lv is None:
             continue
         enc = dec = raw = 0
@@ -840,7 +877,7 @@ def _check_skips(model, x, x2, out_x, b, depth, seed, sig, label) -> None:  # no
             raise CheckError(f"{sig}.forward ({label}): torch.cat joins the maps along dim {other_dim} "
                              f"({'batch' if other_dim == 0 else 'a spatial axis'}); the U-Net concatenates along "
                              "channels: torch.cat([up, skip], dim=1).")
-        rel = _bottleneck_probe(model, x, x2, out_x, b, sig, label)
+        rel = bottleneck_probe(model, x, x2, out_x, b, sig, label)
         if rel > 1e-5:
             raise CheckError(f"{sig}.forward ({label}): the decoder gets the encoder's maps without any torch.cat "
                              "along channels: did you add them (up + skip)? The U-Net concatenates: "
@@ -870,7 +907,7 @@ def _check_skips(model, x, x2, out_x, b, depth, seed, sig, label) -> None:  # no
                          f"resolution included (found at level(s) {with_skips or 'none'}).")
 
 
-def _check_param_scaling(new, args, kwargs, name: str, seed: int) -> int:  # noqa: ANN001
+def check_param_scaling(new, args, kwargs, name: str, seed: int) -> int:  # noqa: ANN001
     in_ch, K, base, depth = segmenter_resolve(args, kwargs)
 
     def count(b, d):  # noqa: ANN001
@@ -911,22 +948,22 @@ def check_segmenter(new, name: str, skips: bool, configs, shapes, seed: int) -> 
             label = f"input ({B}, {in_ch}, {H}, {W})"
             x = inputs["x"][si]
             out, tr = forward_traced(model, x, sig=sig, label=label)
-            _check_output(out, B, K, H, W, base, sig, label, tr)
+            check_output(out, B, K, H, W, base, sig, label, tr)
             count += 1
             if si == 0:
                 check_unregistered(tr, sig)
-                _, b = _check_levels(tr, H, W, depth, base, sig, label)
-                _check_activations(tr, depth, sig, label)
+                _, b = check_levels(tr, H, W, depth, base, sig, label)
+                check_activations(tr, depth, sig, label)
                 if skips:
-                    _check_skips(model, x, inputs["x2"], out, b, depth, seed, sig, label)
+                    check_skips(model, x, inputs["x2"], out, b, depth, seed, sig, label)
                 else:
-                    _check_no_skip(model, x, inputs["x2"], out, tr, b, sig, label)
+                    check_no_skip(model, x, inputs["x2"], out, tr, b, sig, label)
                 count += 3
             if B > 1 and si < 2:
                 one = forward_plain(model, x[1:2], sig=sig, label=label)["out"]
                 whole = np.asarray(out["array"], dtype=np.float64)
                 if not one.get("tensor") or tuple(one["shape"]) != (1, K, H, W) or \
-                        _max_diff(one["array"], whole[1:2]) > 1e-4 * _scale(whole):
+                        not _close(one["array"], whole[1:2], 1e-4, scale=whole):
                     raise CheckError(f"{sig} ({label}): the output for image 1 of the batch differs from the "
                                      "output for that image alone: forward mixes the images of a batch (a "
                                      "reshape or a sum across the batch axis?).")
@@ -936,12 +973,12 @@ def check_segmenter(new, name: str, skips: bool, configs, shapes, seed: int) -> 
         count += 1
         model.drop()
         if ci == 0:
-            count += _check_param_scaling(new, args, kwargs, name, seed)
+            count += check_param_scaling(new, args, kwargs, name, seed)
     return count
 
 
 def _check_segmenter_visible(cls, name: str, skips: bool) -> None:  # noqa: ANN001
-    if not _is_module_class(cls):
+    if not is_module_class(cls):
         raise CheckError(f"{name} should be a class derived from torch.nn.Module, but it is {describe(cls)}.")
     entry = book.load(_A)[name]
     with _one_torch_thread(), _torch_rng_kept():

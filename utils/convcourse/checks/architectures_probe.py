@@ -25,9 +25,9 @@ fixed while the input changes). What the student's forward raised comes back
 as :func:`convcourse.checks.core.run_call` reports it, together with the
 record of what ran before.
 
-:func:`handle_trace` is the kernel's entry point for the grader's request
-(action ``architectures_trace`` of the ``module`` op); the visible checks call
-the same function locally.
+The grader asks for it with the ``measure`` action of the kernel's ``module``
+op (``"architectures_probe.trace"``, keyword arguments as data); the visible
+checks call the same function locally.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ import numpy as np
 from .. import probe as _probe
 from .core import run_call
 
-__all__ = ["trace", "handle_trace", "ACTIVATIONS"]
+__all__ = ["trace", "ACTIVATIONS"]
 
 # other activation functions that are named when they run
 ACTIVATIONS = ("leaky_relu", "elu", "gelu", "silu", "selu", "softplus", "mish", "hardtanh", "relu6", "tanh",
@@ -317,15 +317,3 @@ def _fill_depends(model, x, tr: _Trace, b: int, seed: int) -> None:  # noqa: ANN
     for cat, values_a, values_b in zip(tr.cats, tr.cat_values, tr_b.cat_values):
         for op, va, vb in zip(cat["operands"], values_a, values_b):
             op["depends"] = not (va.shape == vb.shape and bool(torch.equal(va, vb)))
-
-
-def handle_trace(obj, req: dict) -> dict:  # noqa: ANN001
-    """The kernel's answer to the grader's ``architectures_trace`` request on the object ``obj``."""
-    replace = req.get("replace")
-    if replace is not None:
-        replace = {"index": int(replace["index"]), "from_x": replace["from_x"]}
-    depends_on = req.get("depends_on")
-    train = req.get("train", False)
-    return trace(obj, req.get("x"), dtype=str(req.get("dtype", "float32")),
-                 train=None if train is None else bool(train), replace=replace,
-                 depends_on=None if depends_on is None else int(depends_on), seed=int(req.get("seed", 0) or 0))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 
-def _array(t) -> np.ndarray:  # noqa: ANN001
+def plain_array(t) -> np.ndarray:  # noqa: ANN001
     a = t.detach().cpu().reshape(-1) if t.dim() == 0 else t.detach().cpu()   # 0-d as (1,): the same on the wire
     return a.double().numpy() if a.is_floating_point() else a.numpy()
 
@@ -21,10 +21,10 @@ def model_facts(model) -> dict:  # noqa: ANN001
     """Parameters, gradients (None when unset), requires_grad flags, buffers and modes of ``model``."""
     params = dict(model.named_parameters())
     return {
-        "params": {n: _array(p) for n, p in params.items()},
-        "grads": {n: (None if p.grad is None else _array(p.grad)) for n, p in params.items()},
+        "params": {n: plain_array(p) for n, p in params.items()},
+        "grads": {n: (None if p.grad is None else plain_array(p.grad)) for n, p in params.items()},
         "requires_grad": {n: bool(p.requires_grad) for n, p in params.items()},
-        "buffers": {n: _array(b) for n, b in model.named_buffers()},
+        "buffers": {n: plain_array(b) for n, b in model.named_buffers()},
         "training": {n: bool(m.training) for n, m in model.named_modules()},
     }
 

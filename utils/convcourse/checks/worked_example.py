@@ -446,24 +446,31 @@ def judge_steps(before: dict, after: dict, expect: dict, name, where) -> None:
     moved = float(np.asarray(after[key], dtype=np.float64).reshape(-1)[index] -
                   np.asarray(before[key], dtype=np.float64).reshape(-1)[index])
     how = (f" (this test network's bias gets the same gradient on every batch, so every Adam step moves it by "
-           f"exactly lr = {lr:g}; it moved by {moved:.6g})")
+           f"exactly lr = {lr:g})")
     if abs(moved) < 0.1 * lr:
         raise CheckError(f"{name}{where}: the model's parameters did not change. Train the model you were given "
                          "(not a copy), build the optimizer on model.parameters(), and for every batch call "
                          "optimizer.zero_grad(), loss.backward(), optimizer.step(), in this order.")
     if moved < 0:
-        raise CheckError(f"{name}{where}: the parameters moved so as to increase the loss{how}. Minimise the "
+        raise CheckError(f"{name}{where}: the parameters moved so as to increase the loss (the bias moved by "
+                         f"{moved:.6g}){how}. Minimise the "
                          "cross-entropy: loss.backward(), then optimizer.step().")
-    if lr != 0.01 and math.isclose(moved, full * 0.01, rel_tol=1e-3) or \
-            lr != 0.01 and math.isclose(moved, floor * 0.01, rel_tol=1e-3):
-        raise CheckError(f"{name}{where}: the parameters moved as if the learning rate were 0.01, not lr = {lr:g}"
-                         f"{how}. Pass lr to the optimizer: torch.optim.Adam(model.parameters(), lr=lr).")
     steps = moved / lr
-    if abs(steps - round(steps)) > 0.02:
+    whole = abs(steps - round(steps)) <= 0.02
+    if expect.get("defaults") and not (whole and int(round(steps)) in (full, floor)):
+        raise CheckError(f"{name}{where}: with its defaults train_classifier moved this bias by {moved:.4g}; "
+                         f"{epochs} epochs of batches of {batch_size} at lr={lr:g} move it by {full * lr:g} "
+                         f"({full} Adam steps of {lr:g}){how}. The defaults must be epochs={epochs}, lr={lr:g}, "
+                         f"batch_size={batch_size} (Adam).")
+    if lr != 0.01 and any(math.isclose(moved, s * 0.01, rel_tol=1e-3) for s in (full, floor)):
+        raise CheckError(f"{name}{where}: the parameters moved as if the learning rate were 0.01, not lr = {lr:g} "
+                         f"(the bias moved by {moved:.6g}){how}. Pass lr to the optimizer: "
+                         "torch.optim.Adam(model.parameters(), lr=lr).")
+    if not whole:
         raise CheckError(f"{name}{where}: the updates are not one Adam step of the batch's gradient per batch: "
                          f"the bias moved by {steps:.3f} steps of lr{how}. Gradients pile up from one batch to "
-                         "the next: call optimizer.zero_grad() (or model.zero_grad()) before every "
-                         "loss.backward().")
+                         "the next (call optimizer.zero_grad(), or model.zero_grad(), before every "
+                         "loss.backward()), or the optimizer is not torch.optim.Adam.")
     steps = int(round(steps))
     if steps not in (full, floor):
         raise CheckError(f"{name}{where}: {steps} optimizer steps; expected {full} (one per batch of {batch_size} "

@@ -3,30 +3,26 @@
 FCN: other constructions (one input channel, 1x1 kernels, kernel 7, hidden equal to in_channels so that the
 erratum runs without a shape error, keyword and mixed calls) and other batch and image sizes.
 patchwise_apply: other seeds and sizes, a four-layer model, float64 model and input, rf larger than the image,
-rf passed by keyword, one output channel, batch 4, a custom module class, rf smaller than the field.
+rf passed by keyword, one output channel, batch 4, a model with two branches, rf smaller than the field.
 translate: other shapes and dtypes (int32, float32, bool), shifts of exactly the size, negative shifts larger
 than the size, 5-D input, keyword arguments.
 equivariance_error: other functions and shifts, large borders, dy and dx both negative, float32 torch
 networks, a stride-4 network, keyword arguments.
 """
 import numpy as np
-import torch
-from torch import nn
 
-from convcourse.checks import fully_convolutional as c
+from convgrader.checks import fully_convolutional as c
+from convgrader.checks.fully_convolutional import EquivarianceCase, PatchCase, TranslateCase, conv_stack
 from convcourse.checks.core import check_choice
-from convcourse.checks.fully_convolutional import EquivarianceCase, PatchCase, TranslateCase, conv_stack
-
-from . import seal
 
 SEED = 24_8_10
 
 
 # ----------------------------------------------------------------------- FCN
 
-def hidden_FCN(cls):
+def hidden_FCN(target):
     c.check_FCN(
-        cls,
+        target,
         configs=[((), {}), ((4, 4, 3), {}), ((1, 6, 5, 7), {}), ((), {"in_channels": 2, "num_classes": 3}),
                  ((3,), {"hidden": 2, "kernel_size": 1}), ((2, 8), {"kernel_size": 5, "num_classes": 1})],
         shapes=[(4, 11, 6), (1, 5, 16), (2, 10, 10)],
@@ -36,18 +32,9 @@ def hidden_FCN(cls):
 
 # ------------------------------------------------------------ patchwise_apply
 
-class _TwoBranch(nn.Module):
-    """A custom module: a 3x3 branch and a 5x5 branch, summed, then a ReLU and a 1x1 mixing (field 5)."""
-
-    def __init__(self, seed):
-        super().__init__()
-        a = conv_stack([(2, 3, 3)], seed)
-        b = conv_stack([(2, 3, 5)], seed + 1)
-        m = conv_stack([(3, 2, 1)], seed + 2)
-        self.a, self.b, self.mix = a[0], b[0], m[0]
-
-    def forward(self, x):
-        return self.mix(torch.relu(self.a(x) + self.b(x)))
+def _two_branch(seed):
+    """A 3x3 branch and a 5x5 branch, summed, then a ReLU and a 1x1 mixing (field 5)."""
+    return conv_stack([["sum", [["conv", 2, 3, 3]], [["conv", 2, 3, 5]]], "relu", (3, 2, 1)], seed)
 
 
 def hidden_patchwise_apply(fn):
@@ -64,7 +51,7 @@ def hidden_patchwise_apply(fn):
                   seed=SEED + 4),
         PatchCase(lambda: conv_stack(two, SEED + 4), (2, 1, 8, 8), 5, 5, "rf passed as rf=, square image",
                   seed=SEED + 5, keyword=True),
-        PatchCase(lambda: _TwoBranch(SEED + 5), (3, 2, 7, 9), 5, 5, "a custom module with two branches",
+        PatchCase(lambda: _two_branch(SEED + 5), (3, 2, 7, 9), 5, 5, "a model with two branches",
                   seed=SEED + 6),
         PatchCase(lambda: conv_stack([(1, 2, 3), "relu", (2, 2, 5), "relu", (2, 3, 3)], SEED + 6), (1, 1, 10, 13),
                   5, 9, "rf = 5 < field 9", seed=SEED + 7),
@@ -101,30 +88,27 @@ def hidden_translate(fn):
 # ----------------------------------------------------------- equivariance_error
 
 def hidden_equivariance_error(fn):
-    gain, blur, net = c._BlurGain, c._Blur, c._TorchNet
-
     def g(shape, s):
-        return lambda: (gain(shape, s), np.random.default_rng(s).normal(size=shape))
+        return lambda: ({"__make__": "box_then_gain", "args": [list(shape), s]},
+                        np.random.default_rng(s).normal(size=shape))
 
-    def tnet(shape, s, stride, dtype=torch.float32):
-        def make():
-            model = c.strided_net(s, stride=stride).to(dtype)
-            x = torch.randn(shape, generator=torch.Generator().manual_seed(s), dtype=torch.float64).to(dtype)
-            return net(model, f"a torch network with a stride-{stride} stage"), x
-        return make
+    def tnet(shape, s, stride, dtype="float32"):
+        return c.torch_case(c.strided_net(s, stride=stride, dtype=dtype),
+                            f"a torch network with a stride-{stride} stage", shape, s, dtype)
 
     cases = [
         c.cases_equivariance_error()[0],
         EquivarianceCase(g((11, 8), SEED), -2, -1, 2, "dy and dx negative, border 2"),
         EquivarianceCase(g((9, 12), SEED + 1), 0, 3, 0, "columns only, border 0"),
         EquivarianceCase(g((3, 10, 10), SEED + 2), 4, 0, 0, "3-D input, rows only"),
-        EquivarianceCase(lambda: (blur(), np.random.default_rng(SEED).normal(size=(12, 9))), -3, 2, 1,
-                         "zero-padded filter, border 1: 0"),
-        EquivarianceCase(lambda: (blur(), np.random.default_rng(SEED).integers(0, 9, size=(8, 10))), 1, 1, 0,
+        EquivarianceCase(lambda: ({"__make__": "box_filter"}, np.random.default_rng(SEED).normal(size=(12, 9))),
+                         -3, 2, 1, "zero-padded filter, border 1: 0"),
+        EquivarianceCase(lambda: ({"__make__": "box_filter"},
+                                  np.random.default_rng(SEED).integers(0, 9, size=(8, 10))), 1, 1, 0,
                          "integer image, border 0"),
         EquivarianceCase(tnet((1, 1, 16, 16), SEED + 3, 4), 4, 0, 3, "stride-4 network, shift 4, border 3"),
         EquivarianceCase(tnet((2, 1, 12, 14), SEED + 4, 2), 0, 3, 2, "stride-2 network, odd shift, batch 2"),
-        EquivarianceCase(tnet((1, 1, 10, 12), SEED + 5, 2, torch.float64), -1, -1, 2, "float64 network"),
+        EquivarianceCase(tnet((1, 1, 10, 12), SEED + 5, 2, "float64"), -1, -1, 2, "float64 network"),
         EquivarianceCase(g((11, 13), SEED + 6), 1, 2, 3, "large border, keyword arguments", keyword=True),
         EquivarianceCase(g((6, 6), SEED + 7), 0, 0, 0, "no shift: 0"),
         EquivarianceCase(g((5, 9), SEED + 8), 1, 5, 0, "columns leave no interior: 0.0"),
@@ -138,6 +122,3 @@ def hidden_answer_stride_shifts(answer):
     # Two stride-2 stages: a shift by 2 moves the first stage's output by 1, which the second stride-2 stage
     # does not follow. Only multiples of the total stride 4 commute with the network.
     check_choice(answer, name="answer_stride_shifts", correct="C")
-
-
-seal(globals())
