@@ -59,7 +59,7 @@ from nbgrader.preprocessors import (  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec)
 
-from convcourse.admin.nbgrader_ext import BriefErrors, DropOrphanMetadata, TruncateOutput  # noqa: E402
+from courseadmin.nbgrader_ext import BriefErrors, DropOrphanMetadata, TruncateOutput  # noqa: E402
 from convgrader.execute import TrustedExecute  # noqa: E402
 
 # A duplicated test cell is scored once, and does not stop the notebook from grading.

@@ -5,8 +5,8 @@ import pathlib
 
 import nbformat
 
-from convcourse.admin import notebooks as nbt
-from convcourse.admin.pipeline import execute
+from courseadmin import notebooks as nbt
+from courseadmin.pipeline import execute
 
 
 def run_notebook(path: pathlib.Path, allow_errors: bool = False, timeout: int = 300):

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 
 from autograde_tests.conftest import ROOT, assignments
-from convcourse.admin import notebooks as nbt
-from convcourse.admin import pipeline
+from courseadmin import notebooks as nbt
+from courseadmin import pipeline
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from autograde_tests.conftest import ROOT, assignments
-from convcourse.admin import notebooks as nbt
+from courseadmin import notebooks as nbt
 
 
 def _topic(aid: str) -> str:

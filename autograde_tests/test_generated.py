@@ -6,8 +6,8 @@ import nbformat
 import pytest
 
 from autograde_tests.conftest import ROOT, assignments
-from convcourse.admin import notebooks as nbt
-from convcourse.admin import pipeline
+from courseadmin import notebooks as nbt
+from courseadmin import pipeline
 
 pytestmark = pytest.mark.nbgrader
 

@@ -3,7 +3,7 @@ autograde of 56 crafted submissions, then a resumed run, a repeated run, a force
 import pytest
 
 from autograde_tests.conftest import ROOT
-from convcourse.admin import robustness
+from courseadmin import robustness
 
 pytestmark = pytest.mark.nbgrader
 

@@ -7,8 +7,8 @@ import nbformat
 import pytest
 
 from autograde_tests.conftest import ROOT, assignments
-from convcourse.admin import notebooks as nbt
-from convcourse.admin import pipeline
+from courseadmin import notebooks as nbt
+from courseadmin import pipeline
 
 pytestmark = pytest.mark.nbgrader
 AID = "01_convolution"
@@ -35,11 +35,11 @@ def corr2d(x, w, b=0.0):
 
 
 def _attack(student):
-    from convcourse.admin.attacks import ATTACKS
+    from courseadmin.attacks import ATTACKS
     return next(a.code for a in ATTACKS if a.student == student)
 
 
-FLIPPED = __import__("convcourse.admin.robustness", fromlist=["FLIPPED_CORR2D"]).FLIPPED_CORR2D
+FLIPPED = __import__("courseadmin.robustness", fromlist=["FLIPPED_CORR2D"]).FLIPPED_CORR2D
 BLANK_CORR2D = "def corr2d(x, w, b=0.0):\n    raise NotImplementedError()\n"
 
 

@@ -106,7 +106,7 @@ def autograde_seconds(root: pathlib.Path, aids: list[str]) -> list[tuple[str, fl
 def main(root: pathlib.Path) -> None:
     import torch
 
-    from .. import bench
+    from convcourse import bench
 
     threads = torch.get_num_threads()
     print(f"torch {torch.__version__}, numpy {np.__version__}")

@@ -38,7 +38,7 @@ def repo_root(start: str | os.PathLike | None = None) -> pathlib.Path:
     for p in [here, *here.parents]:
         if (p / CONFIG).exists() and (p / "source").is_dir():
             return p
-    pkg = pathlib.Path(__file__).resolve().parents[3]
+    pkg = pathlib.Path(__file__).resolve().parents[2]
     if (pkg / CONFIG).exists():
         return pkg
     raise SystemExit("course: run this inside the course repository (no nbgrader_config.py and source/ found)")
@@ -60,7 +60,7 @@ def nbgrader_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
     # the grader's private package, for courses set up outside this repository (the kernels never get it)
-    grader_dir = str(pathlib.Path(__file__).resolve().parents[3] / "grader")
+    grader_dir = str(pathlib.Path(__file__).resolve().parents[2] / "grader")
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys([grader_dir] + [p for p in env.get("PYTHONPATH", "").split(
         os.pathsep) if p]))
     env.pop("MPLBACKEND", None)   # figures inline, as students see them
@@ -310,7 +310,6 @@ dependencies = {dependencies}
 [tool.setuptools.packages.find]
 where = ["utils"]
 include = ["convcourse*"]
-exclude = ["convcourse.admin*"]
 
 [tool.setuptools.package-data]
 convcourse = ["checks/books/*.json"]
@@ -342,7 +341,7 @@ def bundle(root: pathlib.Path, out: pathlib.Path) -> pathlib.Path:
                 z.write(path, path.relative_to(root).as_posix())
         for path in sorted((root / "utils" / "convcourse").rglob("*")):
             rel = path.relative_to(root)
-            if path.is_file() and "__pycache__" not in rel.parts and "admin" not in rel.parts:
+            if path.is_file() and "__pycache__" not in rel.parts:
                 z.write(path, rel.as_posix())
         z.writestr("pyproject.toml", STUDENT_PYPROJECT.format(version=meta["version"],
                                                               dependencies=json.dumps(meta["dependencies"])))

@@ -10,7 +10,7 @@ images; then the fix (a modulated copy of every training image added, same seed 
 It returns (and prints) the accuracies next to the course's thresholds and the training times. The thread
 count is the notebook's (one torch thread on the CPU) unless ``threads`` says otherwise.
 
-    python -m convcourse.admin.bench_worked_example          # from the repository root
+    python -m courseadmin.bench_worked_example          # from the repository root
 """
 from __future__ import annotations
 
@@ -61,9 +61,9 @@ def run(root: pathlib.Path | str | None = None, n_test: int = 10_000, threads: i
     """
     import torch
 
-    from ..device import describe_device, try_gpu
+    from convcourse.device import describe_device, try_gpu
 
-    root = pathlib.Path(root) if root is not None else pathlib.Path(__file__).resolve().parents[3]
+    root = pathlib.Path(root) if root is not None else pathlib.Path(__file__).resolve().parents[2]
     ns = solution_namespace(root)
     make_lines, train, accuracy = ns["make_lines"], ns["train_classifier"], ns["accuracy"]
     modulate, textures, SimpleCNN = ns["modulate"], ns["make_oriented_textures"], ns["SimpleCNN"]
