@@ -98,12 +98,12 @@ for _name in [m for m in sys.modules if m.startswith('convcourse')]:
 sys.meta_path.insert(0, _Finder())
 """),
     Attack("a-grader-import", "answer keys", "imports the grader's references (convgrader) and hidden tests "
-           "(autograde_tests) from the kernel", """
+           "(the test catalogue) from the kernel", """
 def corr2d(x, w, b=0.0):
     try:
         from convgrader.checks.convolution import ops as _ref
     except ImportError:
-        from autograde_tests.hidden import convolution as _ref
+        from autograde_tests.catalogue import convolution as _ref
     return _ref.corr2d(x, w, b)
 """),
     # -------------------------------------------------------------------------- IPython hooks

@@ -55,12 +55,6 @@ def _course_check_modules() -> list[str]:
         names += [f"convcourse.checks.{m.name}" for m in pkgutil.iter_modules(checks.__path__)]
     except ImportError:  # pragma: no cover
         pass
-    if _grading():
-        try:
-            import autograde_tests.hidden as hidden
-            names += [f"autograde_tests.hidden.{m.name}" for m in pkgutil.iter_modules(hidden.__path__)]
-        except ImportError:
-            pass
     return names
 
 
