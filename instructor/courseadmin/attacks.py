@@ -97,8 +97,8 @@ for _name in [m for m in sys.modules if m.startswith('convcourse')]:
     del sys.modules[_name]
 sys.meta_path.insert(0, _Finder())
 """),
-    Attack("a-grader-import", "answer keys", "imports the grader's references (convgrader) and hidden tests "
-           "(the test catalogue) from the kernel", """
+    Attack("a-grader-import", "answer keys", "imports the grader's references (convgrader) and the test catalogue "
+           "(autograde_tests) from the kernel", """
 def corr2d(x, w, b=0.0):
     try:
         from convgrader.checks.convolution import ops as _ref
