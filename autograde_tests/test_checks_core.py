@@ -253,3 +253,26 @@ def test_calling_the_course_package_is_refused():
         return ops.corr2d(x, w, b)
     with pytest.raises(ForbiddenCall, match=r"convcourse\.checks\.core\.describe"):
         check(borrow, numpy_only=True)
+
+
+def test_course_code_inside_any_graded_function_is_refused():
+    """Not only numpy exercises: a torch exercise that runs the course's own code gets no points either,
+    while the test objects the grader hands it (networks built by ``convcourse.probe``) are fine to run."""
+    import torch
+
+    from convcourse import ops, probe
+    from convcourse.checks.core import call_guarded
+
+    def borrows(x):
+        return ops.relu(x)
+
+    with pytest.raises(ForbiddenCall, match=r"course's own code \(convcourse\.ops\.relu"):
+        call_guarded(borrows, (torch.ones(3),), name="borrows")
+
+    net = probe.build({"layers": [["conv", 1, 1, 3], ["relu"], ["gap"]]})
+
+    def uses_the_given_network(model, x):
+        return model(x)
+
+    out = call_guarded(uses_the_given_network, (net, torch.ones(1, 1, 4, 4)), name="uses_the_given_network")
+    assert tuple(out.shape) == (1, 1)

@@ -9,7 +9,8 @@ from autograde_tests.conftest import ROOT, assignments
 from courseadmin import notebooks as nbt
 from courseadmin import pipeline
 
-pytestmark = pytest.mark.nbgrader
+# one worker computes the module's expensive fixture once
+pytestmark = [pytest.mark.nbgrader, pytest.mark.xdist_group("rebuilt")]
 
 
 def _cells(path):

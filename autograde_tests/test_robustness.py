@@ -5,7 +5,8 @@ import pytest
 from autograde_tests.conftest import ROOT
 from courseadmin import robustness
 
-pytestmark = pytest.mark.nbgrader
+# one worker computes the module's expensive fixture once
+pytestmark = [pytest.mark.nbgrader, pytest.mark.xdist_group("robustness")]
 
 
 @pytest.fixture(scope="module")

@@ -102,16 +102,19 @@ def max_score():
     return sum(c.metadata.nbgrader.points for c in nb.cells if nbt.is_test(c))
 
 
+@pytest.mark.xdist_group("roundtrip-01")
 def test_full_solution_gets_full_marks(graded):
     _, rows = graded
     assert rows["full"]["score"] == max_score() == rows["full"]["max"], rows["full"]
 
 
+@pytest.mark.xdist_group("roundtrip-01")
 def test_untouched_release_gets_zero(graded):
     _, rows = graded
     assert rows["blank"]["score"] == 0, rows["blank"]
 
 
+@pytest.mark.xdist_group("roundtrip-01")
 def test_one_wrong_function_loses_only_its_points(graded):
     _, rows = graded
     row = rows["wrong-toeplitz"]
@@ -119,6 +122,7 @@ def test_one_wrong_function_loses_only_its_points(graded):
     assert row["failed"] == ["toeplitz_1d_test 0/2"], row
 
 
+@pytest.mark.xdist_group("roundtrip-01")
 def test_warning_on_stderr_costs_nothing(graded):
     course, rows = graded
     assert rows["noisy"]["score"] == max_score(), rows["noisy"]
@@ -128,6 +132,7 @@ def test_warning_on_stderr_costs_nothing(graded):
     assert "this implementation is slow" in shown, "the warning should be reported to the student"
 
 
+@pytest.mark.xdist_group("roundtrip-01")
 def test_attacks_earn_nothing_under_plain_nbgrader(graded):
     """No kernel-side tampering raises a score, whichever autograde command grades it."""
     _, rows = graded
@@ -136,6 +141,7 @@ def test_attacks_earn_nothing_under_plain_nbgrader(graded):
     assert rows["attack-transformer"]["score"] == 0, rows["attack-transformer"]
 
 
+@pytest.mark.xdist_group("roundtrip-01")
 def test_feedback_and_export(graded):
     course, _ = graded
     pipeline.nbgrader(["generate_feedback", AID, "--force"], cwd=course)
