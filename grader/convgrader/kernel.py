@@ -66,10 +66,13 @@ class _KM(KernelManager):
     def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001
         cmd = super().format_kernel_cmd(extra_arguments)
         opts = ["--memory", str(int(self.memory_bytes)), "--sandbox", self.sandbox]
-        keep_conn = [self.connection_file] if self.connection_file else []
-        runtime = os.path.dirname(os.path.abspath(self.connection_file)) if self.connection_file else None
-        hides = list(self.hides) + ([(runtime, keep_conn)] if runtime else [])
-        for root, keep in hides:
+        conn = [os.path.realpath(self.connection_file)] if self.connection_file else []
+        runtime = os.path.dirname(conn[0]) if conn else None
+        roots = [root for root, _ in self.hides] + ([runtime] if runtime and self.hides else [])
+        # every root keeps every visible path: the folders may nest (a course, or this repository, under /tmp
+        # beside the connection file)
+        keep = list(dict.fromkeys([k for _, ks in self.hides for k in ks] + conn))
+        for root in dict.fromkeys(roots):
             if root and "," not in "".join(keep) and ":" not in root:
                 opts += ["--hide", f"{root}:{','.join(keep)}"]
         return [sys.executable, LAUNCHER, *opts, "--"] + cmd
