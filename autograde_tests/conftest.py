@@ -8,8 +8,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
-# Kernels started by the tests import the hidden tests (autograde_tests.*)
-# exactly as the grading kernel does: through PYTHONPATH.
+# Kernels the tests start (notebook runs) can import the test package; grading kernels never get it
+# (TrustedExecute strips the course and grader folders from their PYTHONPATH).
 os.environ["PYTHONPATH"] = os.pathsep.join(
     dict.fromkeys([str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
 os.environ.setdefault("MPLBACKEND", "Agg")
