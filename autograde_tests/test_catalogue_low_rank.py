@@ -17,8 +17,9 @@ from __future__ import annotations
 import pytest
 
 from autograde_tests.catalogue import low_rank as cat
-from autograde_tests.catalogue.runner import catalogue_tests
+from autograde_tests.catalogue.runner import catalogue_tests, visible_agreement_test
 from convgrader.hidden import low_rank as hidden
+from convcourse.checks import low_rank as student_checks
 from convgrader.checks import low_rank as checks
 
 # At least 7 bugs for each major graded function; the counts and the questions need fewer.
@@ -94,50 +95,4 @@ globals().update(catalogue_tests(cat, checks, hidden, MIN_BUGS, EXPECTED_MESSAGE
 # The visible checks students run replay the answer book (convcourse.checks.low_rank); on every entry of the
 # catalogue they must agree with the grader's visible checks: the same entries pass, the others fail with the
 # same message.
-def _entry_ids():
-    return [pytest.param(name, kind, i, id=f"{name}:{kind}:{label}")
-            for name in list(cat.FUNCTIONS) + list(cat.ANSWERS)
-            for kind, table in (("correct", cat.CORRECT), ("bug", cat.BUGS))
-            for i, (label, _) in enumerate(table[name])]
-
-
-def _namespace(name: str, source: str) -> dict:
-    import linecache
-
-    import numpy as np
-    import torch
-
-    ns: dict = {"np": np, "torch": torch, "nn": torch.nn, "__name__": "__main__"}
-    for other, src in [(o, cat.CORRECT[o][0][1]) for o in cat.FUNCTIONS if o != name] + [(name, source)]:
-        filename = f"<{other} cell {abs(hash(src)):x}>"
-        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-        exec(compile(src, filename, "exec"), ns)  # noqa: S102
-    return ns
-
-
-def _outcome(check, answer) -> str | None:
-    import contextlib
-    import io
-
-    from convcourse.checks.core import CheckError
-
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            check(answer)
-    except CheckError as e:
-        return f"{type(e).__name__}: {e}"
-    return None
-
-
-@pytest.mark.parametrize("name, kind, index", _entry_ids())
-def test_student_visible_check_agrees_with_the_grader(name, kind, index):
-    from convcourse.checks import low_rank as student_checks
-
-    label, source = (cat.CORRECT if kind == "correct" else cat.BUGS)[name][index]
-    try:
-        answer = _namespace(name, source)[name]
-    except Exception:  # noqa: BLE001  (a cell that does not run: nothing to compare)
-        pytest.skip("the cell itself raises")
-    grader = _outcome(getattr(checks, f"check_{name}"), answer)
-    student = _outcome(getattr(student_checks, f"check_{name}"), answer)
-    assert student == grader, f"{label!r}:\n  grader's visible check: {grader}\n  student's visible check: {student}"
+test_student_visible_check_agrees_with_the_grader = visible_agreement_test(cat, checks, student_checks)

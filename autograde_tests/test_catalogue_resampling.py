@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from autograde_tests.catalogue import resampling as cat
-from autograde_tests.catalogue.runner import catalogue_tests
+from autograde_tests.catalogue.runner import catalogue_tests, visible_agreement_test
 from convgrader.hidden import resampling as hidden
+from convcourse.checks import resampling as student_checks
 from convgrader.checks import resampling as checks
 
 MIN_BUGS = {name: 7 for name in cat.FUNCTIONS} | {"answer_transpose_padding": 3}
@@ -76,50 +77,4 @@ globals().update(catalogue_tests(cat, checks, hidden, MIN_BUGS, EXPECTED_MESSAGE
 # The visible checks students run replay the answer book (convcourse.checks.resampling); on every entry of the
 # catalogue they must agree with the grader's visible checks: the same entries pass, the others fail with the
 # same message.
-def _entry_ids():
-    return [pytest.param(name, kind, i, id=f"{name}:{kind}:{label}")
-            for name in list(cat.FUNCTIONS) + list(cat.ANSWERS)
-            for kind, table in (("correct", cat.CORRECT), ("bug", cat.BUGS))
-            for i, (label, _) in enumerate(table[name])]
-
-
-def _namespace(name: str, source: str) -> dict:
-    import linecache
-
-    import numpy as np
-    import torch
-
-    ns: dict = {"np": np, "torch": torch, "nn": torch.nn, "__name__": "__main__"}
-    for other, src in [(o, cat.CORRECT[o][0][1]) for o in cat.FUNCTIONS if o != name] + [(name, source)]:
-        filename = f"<{other} cell {abs(hash(src)):x}>"
-        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
-        exec(compile(src, filename, "exec"), ns)  # noqa: S102
-    return ns
-
-
-def _outcome(check, answer) -> str | None:
-    import contextlib
-    import io
-
-    from convcourse.checks.core import CheckError
-
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            check(answer)
-    except CheckError as e:
-        return f"{type(e).__name__}: {e}"
-    return None
-
-
-@pytest.mark.parametrize("name, kind, index", _entry_ids())
-def test_student_visible_check_agrees_with_the_grader(name, kind, index):
-    from convcourse.checks import resampling as student_checks
-
-    label, source = (cat.CORRECT if kind == "correct" else cat.BUGS)[name][index]
-    try:
-        answer = _namespace(name, source)[name]
-    except Exception:  # noqa: BLE001  (a cell that does not run: nothing to compare)
-        pytest.skip("the cell itself raises")
-    grader = _outcome(getattr(checks, f"check_{name}"), answer)
-    student = _outcome(getattr(student_checks, f"check_{name}"), answer)
-    assert student == grader, f"{label!r}:\n  grader's visible check: {grader}\n  student's visible check: {student}"
+test_student_visible_check_agrees_with_the_grader = visible_agreement_test(cat, checks, student_checks)

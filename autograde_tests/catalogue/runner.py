@@ -145,3 +145,50 @@ def catalogue_tests(cat, checks, hidden, min_bugs: dict, expected_messages: dict
     return {f.__name__: f for f in (test_catalogue_has_enough_entries, test_correct_alternative_passes,
                                     test_bug_is_killed, test_kill_rate_summary,
                                     test_roundtrip_bug_is_in_the_catalogue)}
+
+
+# ------------------------------------------------- the students' visible checks agree with the grader's
+
+def visible_agreement_test(cat, checks, student_checks):
+    """A test, parametrized over every catalogue entry: the visible check students run (the answer book's
+    replay, ``student_checks``) and the grader's visible check (``checks``) give the same verdict and message."""
+    import contextlib
+    import io
+    import linecache
+
+    import numpy as np
+    import pytest
+    import torch
+
+    def namespace(name: str, source: str) -> dict:
+        ns: dict = {"np": np, "torch": torch, "nn": torch.nn, "__name__": "__main__"}
+        for other, src in [(o, cat.CORRECT[o][0][1]) for o in cat.FUNCTIONS if o != name] + [(name, source)]:
+            filename = f"<{other} cell {abs(hash(src)):x}>"
+            linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+            exec(compile(src, filename, "exec"), ns)  # noqa: S102
+        return ns
+
+    def outcome(check, answer) -> str | None:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                check(answer)
+        except CheckError as e:
+            return f"{type(e).__name__}: {e}"
+        return None
+
+    ids = [pytest.param(name, kind, i, id=f"{name}:{kind}:{label}")
+           for name in list(cat.FUNCTIONS) + list(cat.ANSWERS)
+           for kind, table in (("correct", cat.CORRECT), ("bug", cat.BUGS))
+           for i, (label, _) in enumerate(table[name])]
+
+    @pytest.mark.parametrize("name, kind, index", ids)
+    def test_student_visible_check_agrees_with_the_grader(name, kind, index):
+        label, source = (cat.CORRECT if kind == "correct" else cat.BUGS)[name][index]
+        try:
+            answer = namespace(name, source)[name]
+        except Exception:  # noqa: BLE001  (a cell that does not run: nothing to compare)
+            pytest.skip("the cell itself raises")
+        grader = outcome(getattr(checks, f"check_{name}"), answer)
+        student = outcome(getattr(student_checks, f"check_{name}"), answer)
+        assert student == grader, f"{label!r}:\n  grader's visible check: {grader}\n  student's visible check: {student}"
+    return test_student_visible_check_agrees_with_the_grader
