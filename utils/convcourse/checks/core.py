@@ -771,6 +771,23 @@ def check_choice(answer: Any, *, name: str, options: str = "ABCD", correct: str 
         raise CheckError(f"{name}: {answer!r} is not the right choice. Re-read the question and count again.")
 
 
+def with_hint(check: Callable, hint: Callable[[str], str]) -> Callable:
+    """``check`` with ``hint(message)`` added to the message of the plain CheckError it raises (a hint read off
+    the message alone: no answers involved)."""
+    import functools
+
+    @functools.wraps(check)
+    def wrapped(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except CheckError as e:
+            extra = hint(str(e))
+            if not extra or type(e) is not CheckError:
+                raise
+            raise CheckError(str(e) + extra) from None
+    return wrapped
+
+
 @contextlib.contextmanager
 def one_torch_thread():
     """Run torch on one thread inside the block (restored afterwards).

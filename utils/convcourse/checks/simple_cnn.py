@@ -9,12 +9,11 @@ answers.
 """
 from __future__ import annotations
 
-import functools
 
 import numpy as np
 
 from . import book
-from .core import CheckError
+from .core import CheckError, with_hint
 from .modules import judge_grads, judge_output, local_new
 
 _A = "07_simple_cnn"
@@ -31,18 +30,6 @@ FORWARD_NOTE = ("simple_cnn_forward ran with the course's relu, softmax, gap and
                 "mistake in those costs their own points only.")
 
 
-def with_hint(check, hint):  # noqa: ANN001
-    """``check`` with a hint added to its message when ``hint(message)`` has one (no answers involved)."""
-    @functools.wraps(check)
-    def wrapped(*args, **kwargs):
-        try:
-            return check(*args, **kwargs)
-        except CheckError as e:
-            extra = hint(str(e))
-            if not extra or type(e) is not CheckError:
-                raise
-            raise CheckError(str(e) + extra) from None
-    return wrapped
 
 
 def overflow_hint(message: str) -> str:

@@ -22,7 +22,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import math
 
@@ -30,7 +29,7 @@ import numpy as np
 
 from .. import probe as _probe
 from . import book
-from .core import Case, CheckError, call_guarded, describe, judge_call, run_call
+from .core import Case, CheckError, call_guarded, describe, judge_call, run_call, with_hint
 from .core import single_threaded as _single_threaded
 
 _A = "08_worked_example"
@@ -81,18 +80,6 @@ def _float_hint(v) -> str:
     return ""
 
 
-def with_hint(check, hint):  # noqa: ANN001
-    """``check`` with ``hint(message)`` added to the message of the CheckError it raises (no answers involved)."""
-    @functools.wraps(check)
-    def wrapped(*args, **kwargs):
-        try:
-            return check(*args, **kwargs)
-        except CheckError as e:
-            extra = hint(str(e))
-            if not extra or type(e) is not CheckError:
-                raise
-            raise CheckError(str(e) + extra) from None
-    return wrapped
 
 
 # ------------------------------------------------------------------ make_lines
