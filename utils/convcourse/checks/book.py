@@ -67,10 +67,18 @@ def check(assignment: str, key: str, fn: Callable) -> None:
     print(f"{key}: all {total} visible checks passed.")
 
 
-def checker(assignment: str, key: str, doc: str = "") -> Callable[[Any], None]:
-    """A ``check_<key>(fn)`` function for a notebook's visible test cell."""
+def checker(assignment: str, key: str, doc: str = "",
+            explain: Callable[[str, str], str] | None = None) -> Callable[[Any], None]:
+    """A ``check_<key>(fn)`` function for a notebook's visible test cell; ``explain(key, message)``, when given,
+    completes a failure's message with the notebook's own hints."""
     def check_fn(fn) -> None:  # noqa: ANN001
-        check(assignment, key, fn)
+        try:
+            check(assignment, key, fn)
+        except CheckError as e:
+            message = explain(key, str(e)) if explain is not None else str(e)
+            if message == str(e):
+                raise
+            raise CheckError(message) from None
     check_fn.__name__ = f"check_{key}"
     check_fn.__doc__ = doc or f"Visible tests of ``{key}`` (stored cases; the grader uses cases of its own)."
     return check_fn

@@ -7,8 +7,7 @@ have not seen.
 """
 from __future__ import annotations
 
-from .book import check, checker
-from .core import CheckError
+from .book import checker
 
 _A = "03_dilation"
 
@@ -24,19 +23,10 @@ def explain(name: str, message: str) -> str:
     return "\n".join(lines)
 
 
+
 def hinted_checker(key: str, doc: str):
     """A ``check_<key>(fn)`` replaying the stored visible cases, its messages completed by :func:`explain`."""
-    def check_fn(fn) -> None:  # noqa: ANN001
-        try:
-            check(_A, key, fn)
-        except CheckError as e:
-            message = explain(key, str(e))
-            if message == str(e):
-                raise
-            raise CheckError(message) from None
-    check_fn.__name__ = f"check_{key}"
-    check_fn.__doc__ = doc
-    return check_fn
+    return checker(_A, key, doc, explain)
 
 
 check_dilate_kernel = checker(_A, "dilate_kernel", "Visible tests of ``dilate_kernel`` (Figure 24.9).")

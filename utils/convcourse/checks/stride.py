@@ -7,8 +7,8 @@ have not seen.
 """
 from __future__ import annotations
 
-from .book import check
-from .core import CheckError, check_choice
+from .book import checker
+from .core import check_choice
 
 _A = "02_stride"
 
@@ -40,19 +40,10 @@ def explain(name: str, message: str) -> str:
     return "\n".join(lines)
 
 
+
 def hinted_checker(key: str, doc: str):
     """A ``check_<key>(fn)`` replaying the stored visible cases, its messages completed by :func:`explain`."""
-    def check_fn(fn) -> None:  # noqa: ANN001
-        try:
-            check(_A, key, fn)
-        except CheckError as e:
-            message = explain(key, str(e))
-            if message == str(e):
-                raise
-            raise CheckError(message) from None
-    check_fn.__name__ = f"check_{key}"
-    check_fn.__doc__ = doc
-    return check_fn
+    return checker(_A, key, doc, explain)
 
 
 check_conv_strided = hinted_checker("conv_strided", "Visible tests of ``conv_strided`` (eq. 24.5, as a "
